@@ -1,0 +1,10 @@
+//! gongkai-core: the pure domain of government information disclosure (政务公开).
+//!
+//! No I/O lives here: every statutory rule is written once, with the article it implements.
+
+pub mod audit;
+pub mod calendar;
+pub mod org;
+
+pub use calendar::{Calendar, CalendarEntry, CalendarError, DayKind};
+pub use org::{Role, UnitKind};

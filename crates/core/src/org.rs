@@ -1,0 +1,211 @@
+//! Units (行政机关) and staff roles.
+
+use serde::{Deserialize, Serialize};
+
+/// What kind of unit an organisation is (REFERENCE.md section 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitKind {
+    /// A people's government (区人民政府), the root of a district's tree.
+    Government,
+    /// A department of the government (区住房城乡建设局 …).
+    Department,
+    /// A town (镇).
+    Town,
+    /// A street (街道).
+    Street,
+}
+
+impl UnitKind {
+    pub const ALL: [UnitKind; 4] = [
+        UnitKind::Government,
+        UnitKind::Department,
+        UnitKind::Town,
+        UnitKind::Street,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::Government => "government",
+            UnitKind::Department => "department",
+            UnitKind::Town => "town",
+            UnitKind::Street => "street",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UnitKind> {
+        UnitKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s || k.label() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitKind::Government => "人民政府",
+            UnitKind::Department => "政府部门",
+            UnitKind::Town => "镇",
+            UnitKind::Street => "街道",
+        }
+    }
+}
+
+/// A staff member's role. Every role but the office admin and the auditor acts on one unit only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The disclosure office (政务公开办): all units, catalogs, supervision, calendar, staff.
+    OfficeAdmin,
+    /// Drafts publications for the unit.
+    Editor,
+    /// Reviews (三审, 保密审查) the unit's publications.
+    Reviewer,
+    /// Handles the unit's applications (依申请公开).
+    Handler,
+    /// Reads everything, changes nothing.
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::OfficeAdmin,
+        Role::Editor,
+        Role::Reviewer,
+        Role::Handler,
+        Role::Auditor,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::OfficeAdmin => "office_admin",
+            Role::Editor => "editor",
+            Role::Reviewer => "reviewer",
+            Role::Handler => "handler",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s || r.label() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::OfficeAdmin => "政务公开办管理员",
+            Role::Editor => "信息编辑",
+            Role::Reviewer => "信息审核",
+            Role::Handler => "依申请办理",
+            Role::Auditor => "审计（只读）",
+        }
+    }
+
+    /// Sees every unit (otherwise: only the staff member's own unit).
+    pub fn sees_all_units(self) -> bool {
+        matches!(self, Role::OfficeAdmin | Role::Auditor)
+    }
+
+    /// May change anything at all.
+    pub fn can_write(self) -> bool {
+        !matches!(self, Role::Auditor)
+    }
+
+    /// May manage units, staff and the calendar (the disclosure office's work).
+    pub fn is_office(self) -> bool {
+        matches!(self, Role::OfficeAdmin)
+    }
+
+    /// May read the audit ledger.
+    pub fn reads_audit(self) -> bool {
+        matches!(self, Role::OfficeAdmin | Role::Auditor)
+    }
+}
+
+/// A unit code: 1–32 characters of ASCII letters, digits and `-`, starting with a letter or digit.
+pub fn check_unit_code(code: &str) -> Result<(), String> {
+    let ok = !code.is_empty()
+        && code.len() <= 32
+        && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !code.starts_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "单位代码“{code}”无效：应为 1–32 位英文字母、数字或连字符（-），例如 py-zjj"
+        ))
+    }
+}
+
+/// A username: 3–32 characters of lowercase ASCII letters, digits, `.`, `_`, `-`.
+pub fn check_username(name: &str) -> Result<(), String> {
+    let len = name.chars().count();
+    let ok = (3..=32).contains(&len)
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "用户名“{name}”无效：应为 3–32 位小写英文字母、数字或 . _ -"
+        ))
+    }
+}
+
+/// A password: at least 10 characters (counted as characters, not bytes), at most 256.
+pub fn check_password(pw: &str) -> Result<(), String> {
+    let len = pw.chars().count();
+    if len < 10 {
+        Err(format!("密码太短：至少 10 个字符（现在 {len} 个）"))
+    } else if len > 256 {
+        Err("密码太长：最多 256 个字符".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// Check a required text field counted in characters.
+pub fn check_text(
+    label: &str,
+    value: &str,
+    required: bool,
+    max_chars: usize,
+) -> Result<(), String> {
+    let n = value.trim().chars().count();
+    if required && n == 0 {
+        return Err(format!("请填写{label}"));
+    }
+    if n > max_chars {
+        return Err(format!("{label}太长：最多 {max_chars} 个字（现在 {n} 个）"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_and_scope() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+            assert_eq!(Role::parse(r.label()), Some(r));
+        }
+        assert!(Role::parse("root").is_none());
+        assert!(!Role::Auditor.can_write());
+        assert!(Role::Auditor.sees_all_units());
+        assert!(!Role::Editor.sees_all_units());
+    }
+
+    #[test]
+    fn field_checks() {
+        assert!(check_unit_code("py-zjj").is_ok());
+        assert!(check_unit_code("住建局").is_err());
+        assert!(check_unit_code("").is_err());
+        assert!(check_username("Admin").is_err());
+        assert!(check_password("短密码").is_err());
+        assert!(check_password("十个汉字的密码足够长了").is_ok());
+        assert!(check_text("名称", "  ", true, 10).is_err());
+        assert!(check_text("名称", "一二三", true, 2).is_err());
+    }
+}

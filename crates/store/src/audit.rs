@@ -1,0 +1,148 @@
+//! The audit ledger: append inside a write transaction, list, verify.
+
+use crate::{Result, Store, Tx, on_pool, on_tx};
+use gongkai_core::audit::{AuditFields, GENESIS, Tamper, check_entry, entry_hash};
+use serde::Serialize;
+use serde_json::Value;
+
+/// One ledger entry as stored.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub before_json: String,
+    pub after_json: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditEntry {
+    fn fields(&self) -> AuditFields<'_> {
+        AuditFields {
+            seq: self.seq,
+            at: &self.at,
+            actor: &self.actor,
+            action: &self.action,
+            entity: &self.entity,
+            before: &self.before_json,
+            after: &self.after_json,
+            prev_hash: &self.prev_hash,
+        }
+    }
+}
+
+/// Append one entry: `actor` did `action` to `entity`, changing it from `before` to `after`
+/// (`Value::Null` where there was nothing). Runs inside the caller's write transaction.
+pub async fn append(
+    tx: &mut Tx,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    before: &Value,
+    after: &Value,
+) -> Result<()> {
+    let last: Option<(i64, String)> = on_tx!(tx, c =>
+        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(c).await?);
+    let (prev_seq, prev_hash) = last.unwrap_or((0, GENESIS.to_string()));
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let before = before.to_string();
+    let after = after.to_string();
+    let fields = AuditFields {
+        seq: prev_seq + 1,
+        at: &at,
+        actor,
+        action,
+        entity,
+        before: &before,
+        after: &after,
+        prev_hash: &prev_hash,
+    };
+    let hash = entry_hash(&fields);
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO audit_log (seq, at, actor, action, entity, before_json, after_json, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(fields.seq).bind(&at).bind(actor).bind(action).bind(entity)
+        .bind(&before).bind(&after).bind(&prev_hash).bind(&hash)
+        .execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// The result of checking the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    /// Entries checked.
+    pub entries: i64,
+    /// The hash of the last entry (worth noting down outside the system: it anchors the chain).
+    pub head: String,
+    /// The first entry that fails, and why.
+    pub first_bad: Option<(i64, Tamper)>,
+}
+
+impl Store {
+    /// The newest entries first, `limit` at a time, optionally only those of one entity prefix.
+    pub async fn audit_list(
+        &self,
+        entity_prefix: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<AuditEntry>> {
+        let pattern = format!("{}%", entity_prefix.unwrap_or("").replace(['%', '_'], ""));
+        let rows = on_pool!(self, p => sqlx::query_as::<_, AuditEntry>(
+            "SELECT * FROM audit_log WHERE entity LIKE $1 ORDER BY seq DESC LIMIT $2 OFFSET $3")
+            .bind(&pattern).bind(limit).bind(offset).fetch_all(p).await?);
+        Ok(rows)
+    }
+
+    pub async fn audit_count(&self) -> Result<i64> {
+        let (n,): (i64,) = on_pool!(self, p => sqlx::query_as("SELECT COUNT(*) FROM audit_log").fetch_one(p).await?);
+        Ok(n)
+    }
+
+    /// Recompute the chain from the first entry; stop at the first entry that fails.
+    pub async fn audit_verify(&self) -> Result<Verification> {
+        let mut prev_seq = 0i64;
+        let mut prev_hash = GENESIS.to_string();
+        let mut checked = 0i64;
+        const PAGE: i64 = 1000;
+        loop {
+            let page = on_pool!(self, p => sqlx::query_as::<_, AuditEntry>(
+                "SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2")
+                .bind(prev_seq).bind(PAGE).fetch_all(p).await?);
+            let n = page.len() as i64;
+            for e in page {
+                if let Err(t) = check_entry(&e.fields(), &e.hash, prev_seq, &prev_hash) {
+                    return Ok(Verification {
+                        entries: checked,
+                        head: prev_hash,
+                        first_bad: Some((e.seq, t)),
+                    });
+                }
+                checked += 1;
+                prev_seq = e.seq;
+                prev_hash = e.hash;
+            }
+            if n < PAGE {
+                break;
+            }
+        }
+        Ok(Verification {
+            entries: checked,
+            head: prev_hash,
+            first_bad: None,
+        })
+    }
+}
+
+/// What a person reads about a failed entry.
+pub fn describe_tamper(seq: i64, t: &Tamper) -> String {
+    match t {
+        Tamper::Sequence { expected, found } => {
+            format!("第 {seq} 条：序号不连续（应为 {expected}，实为 {found}），有记录被删除或插入")
+        }
+        Tamper::Link => format!("第 {seq} 条：与前一条的哈希链接不符，前一条或本条被改动"),
+        Tamper::Content => format!("第 {seq} 条：内容与其哈希不符，本条被改动"),
+    }
+}

@@ -1,0 +1,92 @@
+//! The working-day calendar as the office keeps it: built in for 2019–2026, replaced year by year
+//! by importing a newer notice (same CSV form as shared/domain/holidays-cn.csv).
+
+use crate::{Result, Store, Tx, audit, on_pool, on_tx};
+use chrono::NaiveDate;
+use gongkai_core::calendar::{BUILTIN_CSV, parse_csv};
+use gongkai_core::{Calendar, CalendarEntry, DayKind};
+use serde_json::json;
+use std::collections::BTreeSet;
+
+#[derive(sqlx::FromRow)]
+struct DayRow {
+    day: NaiveDate,
+    name: String,
+    kind: String,
+    notice: String,
+}
+
+impl Store {
+    /// The calendar in effect.
+    pub async fn calendar(&self) -> Result<Calendar> {
+        let rows = on_pool!(self, p => sqlx::query_as::<_, DayRow>(
+            "SELECT day, name, kind, notice FROM calendar_days ORDER BY day").fetch_all(p).await?);
+        let entries = rows
+            .into_iter()
+            .map(|r| CalendarEntry {
+                date: r.day,
+                name: r.name,
+                kind: DayKind::parse(&r.kind).unwrap_or(DayKind::Off),
+                notice: r.notice,
+            })
+            .collect();
+        Ok(Calendar::from_entries(entries))
+    }
+
+    pub(crate) async fn seed_builtin_calendar(&self) -> Result<()> {
+        let (n,): (i64,) = on_pool!(self, p =>
+            sqlx::query_as("SELECT COUNT(*) FROM calendar_days").fetch_one(p).await?);
+        if n > 0 {
+            return Ok(());
+        }
+        let entries = parse_csv(BUILTIN_CSV).expect("the built-in calendar CSV is valid");
+        let cal = Calendar::from_entries(entries);
+        let mut tx = self.begin_write().await?;
+        write_all(&mut tx, &cal).await?;
+        audit::append(
+            &mut tx,
+            "system",
+            "calendar.load_builtin",
+            "calendar",
+            &serde_json::Value::Null,
+            &json!({"years": cal.covered_years(), "days": cal.entries().len()}),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Import a calendar CSV: the years its notices cover are replaced, the others kept.
+    /// Returns the years replaced.
+    pub async fn import_calendar(
+        &self,
+        actor: &str,
+        entries: Vec<CalendarEntry>,
+    ) -> Result<BTreeSet<i32>> {
+        let current = self.calendar().await?;
+        let (merged, replaced) = current.merged_with(entries);
+        let mut tx = self.begin_write().await?;
+        on_tx!(&mut tx, c => sqlx::query("DELETE FROM calendar_days").execute(c).await?.rows_affected());
+        write_all(&mut tx, &merged).await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "calendar.import",
+            "calendar",
+            &json!({"years": current.covered_years(), "days": current.entries().len()}),
+            &json!({"years": merged.covered_years(), "days": merged.entries().len(), "replaced": replaced}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(replaced)
+    }
+}
+
+async fn write_all(tx: &mut Tx, cal: &Calendar) -> Result<()> {
+    for (e, year) in cal.entries() {
+        on_tx!(tx, c => sqlx::query(
+            "INSERT INTO calendar_days (day, name, kind, notice, covers_year) VALUES ($1, $2, $3, $4, $5)")
+            .bind(e.date).bind(&e.name).bind(e.kind.as_str()).bind(&e.notice).bind(*year as i64)
+            .execute(c).await?.rows_affected());
+    }
+    Ok(())
+}

@@ -1,0 +1,105 @@
+//! Fresh databases for tests: a SQLite file in a temporary directory, or — when
+//! `GONGKAI_TEST_DATABASE_URL` names a PostgreSQL server — a new database on it per test.
+
+use crate::{Location, Result, Store, StoreError};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// The variable naming the PostgreSQL server for tests (a URL whose user may create databases).
+pub const PG_ENV: &str = "GONGKAI_TEST_DATABASE_URL";
+
+/// The PostgreSQL URL for tests, if one is configured.
+pub fn pg_url() -> Option<String> {
+    std::env::var(PG_ENV).ok().filter(|s| !s.trim().is_empty())
+}
+
+/// Say, past the test harness's output capture, that something was not run and why.
+pub fn say_skipped(what: &str, why: &str) {
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {what} — {why}");
+}
+
+/// A database for one test; a temporary directory is removed when this is dropped.
+pub struct TestDb {
+    pub location: Location,
+    pub dir: Option<PathBuf>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(d) = &self.dir {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+}
+
+/// A new, empty database on the engine the tests run against.
+pub async fn fresh() -> Result<TestDb> {
+    match pg_url() {
+        Some(url) => fresh_postgres(&url).await,
+        None => Ok(fresh_sqlite()),
+    }
+}
+
+/// A new empty SQLite database in a temporary directory.
+pub fn fresh_sqlite() -> TestDb {
+    let dir = std::env::temp_dir().join(format!("gongkai-test-{}", crate::auth::random_token()));
+    TestDb {
+        location: Location::Dir(dir.clone()),
+        dir: Some(dir),
+    }
+}
+
+/// A new empty database on the PostgreSQL server at `admin_url`.
+pub async fn fresh_postgres(admin_url: &str) -> Result<TestDb> {
+    let name = format!("gongkai_test_{}", &crate::auth::random_token()[..16]);
+    let admin = Store::open(&Location::Url(admin_url.to_string())).await?;
+    match &admin.pool {
+        crate::Pool::Postgres(p) => {
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(p)
+                .await?;
+        }
+        crate::Pool::Sqlite(_) => {
+            return Err(StoreError::BadUrl(format!(
+                "{PG_ENV} must be a postgres:// URL"
+            )));
+        }
+    }
+    admin.close().await;
+    Ok(TestDb {
+        location: Location::Url(replace_db_name(admin_url, &name)),
+        dir: None,
+    })
+}
+
+/// `postgres://u:p@h:5432/db?x=y` with the database name replaced.
+fn replace_db_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn replaces_the_database_name() {
+        assert_eq!(
+            super::replace_db_name("postgres://u@localhost:5433/postgres?sslmode=disable", "t1"),
+            "postgres://u@localhost:5433/t1?sslmode=disable"
+        );
+        assert_eq!(
+            super::replace_db_name("postgres://localhost", "t1"),
+            "postgres://localhost/t1"
+        );
+    }
+}

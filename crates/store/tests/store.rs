@@ -1,0 +1,368 @@
+//! The store against a real database: SQLite by default, PostgreSQL when
+//! GONGKAI_TEST_DATABASE_URL is set (and then also the schema-parity check).
+
+use gongkai_core::calendar::parse_csv;
+use gongkai_store::audit::describe_tamper;
+use gongkai_store::auth::LoginError;
+use gongkai_store::staff::StaffInput;
+use gongkai_store::testkit::{self, TestDb};
+use gongkai_store::units::UnitInput;
+use gongkai_store::{Location, Store, StoreError};
+
+async fn fresh() -> (TestDb, Store) {
+    let db = testkit::fresh().await.expect("a fresh test database");
+    let store = Store::open_and_migrate(&db.location)
+        .await
+        .expect("migrate");
+    (db, store)
+}
+
+fn gov() -> UnitInput {
+    UnitInput {
+        code: "py".into(),
+        name: "广州市番禺区人民政府".into(),
+        kind: "government".into(),
+        ..Default::default()
+    }
+}
+
+fn dept(code: &str, name: &str) -> UnitInput {
+    UnitInput {
+        code: code.into(),
+        name: name.into(),
+        kind: "department".into(),
+        parent_code: "py".into(),
+        ..Default::default()
+    }
+}
+
+fn field_errors(e: StoreError) -> Vec<&'static str> {
+    match e {
+        StoreError::Invalid(errs) => errs.into_iter().map(|e| e.field).collect(),
+        other => panic!("expected field errors, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn schemas_of_both_dialects_match() {
+    let Some(url) = testkit::pg_url() else {
+        testkit::say_skipped(
+            "schema parity SQLite ↔ PostgreSQL",
+            "set GONGKAI_TEST_DATABASE_URL=postgres://… to run it",
+        );
+        return;
+    };
+    let lite = testkit::fresh_sqlite();
+    let sqlite = Store::open_and_migrate(&lite.location).await.unwrap();
+    let pg_db = testkit::fresh_postgres(&url).await.unwrap();
+    let pg = Store::open_and_migrate(&pg_db.location).await.unwrap();
+    let a = sqlite.schema_columns().await.unwrap();
+    let b = pg.schema_columns().await.unwrap();
+    assert!(a.len() > 20, "the schema has its tables: {a:?}");
+    assert_eq!(a, b, "SQLite and PostgreSQL schemas differ");
+}
+
+#[tokio::test]
+async fn units_form_a_tree_and_bad_input_is_refused_by_field() {
+    let (_db, store) = fresh().await;
+    // The first unit must be the government.
+    let errs = field_errors(
+        store
+            .create_unit("t", &dept("py-zjj", "住建局"))
+            .await
+            .unwrap_err(),
+    );
+    assert!(
+        errs.contains(&"kind") && errs.contains(&"parent_code"),
+        "{errs:?}"
+    );
+    store.create_unit("t", &gov()).await.unwrap();
+    let zjj = store
+        .create_unit("t", &dept("py-zjj", "广州市番禺区住房和城乡建设局"))
+        .await
+        .unwrap();
+    assert_eq!(
+        zjj.parent_id,
+        Some(store.root_unit().await.unwrap().unwrap().id)
+    );
+
+    // Everything wrong at once is reported at once, and nothing is stored.
+    let bad = UnitInput {
+        code: "住建".into(),
+        name: "".into(),
+        kind: "ministry".into(),
+        parent_code: "nowhere".into(),
+        office_postcode: "51140".into(),
+        office_phone: "call me".into(),
+        ..Default::default()
+    };
+    let errs = field_errors(store.create_unit("t", &bad).await.unwrap_err());
+    for f in [
+        "code",
+        "name",
+        "kind",
+        "parent_code",
+        "office_postcode",
+        "office_phone",
+    ] {
+        assert!(errs.contains(&f), "{f} missing in {errs:?}");
+    }
+    assert_eq!(store.units().await.unwrap().len(), 2);
+
+    // Duplicate codes and cycles are refused.
+    let errs = field_errors(
+        store
+            .create_unit("t", &dept("py-zjj", "重复"))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(errs, vec!["code"]);
+    let mut as_child = gov();
+    as_child.parent_code = "py-zjj".into();
+    let errs = field_errors(store.update_unit("t", "py", &as_child).await.unwrap_err());
+    assert!(errs.contains(&"parent_code"));
+
+    // A change is stored and audited with before and after.
+    let mut edit = UnitInput::from_unit(&zjj, Some("py"));
+    edit.office_phone = "020-84628888".into();
+    edit.short_name = "区住房城乡建设局".into();
+    let after = store.update_unit("office", "py-zjj", &edit).await.unwrap();
+    assert_eq!(after.office_phone, "020-84628888");
+    let log = store.audit_list(Some("unit:py-zjj"), 10, 0).await.unwrap();
+    assert_eq!(log[0].action, "unit.update");
+    assert_eq!(log[0].actor, "office");
+    assert!(log[0].before_json.contains("\"office_phone\":\"\""));
+    assert!(log[0].after_json.contains("020-84628888"));
+}
+
+#[tokio::test]
+async fn audit_chain_verifies_and_finds_the_first_tampered_entry() {
+    let (db, store) = fresh().await;
+    store.create_unit("t", &gov()).await.unwrap();
+    for i in 0..5 {
+        store
+            .create_unit("t", &dept(&format!("d{i}"), &format!("部门{i}")))
+            .await
+            .unwrap();
+    }
+    let ok = store.audit_verify().await.unwrap();
+    assert_eq!(ok.first_bad, None);
+    assert_eq!(ok.entries, store.audit_count().await.unwrap());
+    assert!(ok.entries >= 7, "calendar load + 6 units: {}", ok.entries);
+
+    // The ledger refuses edits through SQL too.
+    assert!(
+        tamper(
+            &store,
+            &db,
+            false,
+            "UPDATE audit_log SET actor = 'x' WHERE seq = 3"
+        )
+        .await
+        .is_err()
+    );
+    // Someone with the database file drops the guard and edits entry 4.
+    tamper(
+        &store,
+        &db,
+        true,
+        "UPDATE audit_log SET after_json = '{}' WHERE seq = 4",
+    )
+    .await
+    .unwrap();
+    let bad = store.audit_verify().await.unwrap();
+    let (seq, why) = bad.first_bad.clone().unwrap();
+    assert_eq!(seq, 4);
+    assert!(describe_tamper(seq, &why).contains("第 4 条"));
+    assert_eq!(bad.entries, 3);
+}
+
+/// Run raw SQL against the test database (optionally after dropping the append-only triggers).
+async fn tamper(store: &Store, db: &TestDb, drop_guard: bool, sql: &str) -> Result<(), String> {
+    let _ = store;
+    match &db.location {
+        Location::Dir(dir) => {
+            use sqlx::Connection;
+            let url = format!("sqlite://{}", dir.join("gongkai.db").display());
+            let mut c = sqlx::SqliteConnection::connect(&url)
+                .await
+                .map_err(|e| e.to_string())?;
+            if drop_guard {
+                sqlx::query("DROP TRIGGER audit_log_no_update")
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
+            }
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&mut c)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }
+        Location::Url(url) => {
+            use sqlx::Connection;
+            let mut c = sqlx::PgConnection::connect(url)
+                .await
+                .map_err(|e| e.to_string())?;
+            if drop_guard {
+                sqlx::query("DROP TRIGGER audit_log_no_update ON audit_log")
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
+            }
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&mut c)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
+#[tokio::test]
+async fn calendar_import_replaces_only_its_years() {
+    let (_db, store) = fresh().await;
+    let cal = store.calendar().await.unwrap();
+    assert_eq!(cal.covered_years().len(), 8);
+    let d = |s| gongkai_core::calendar::parse_date(s).unwrap();
+    assert!(cal.add_workdays(d("2026-12-25"), 10).is_err());
+    let csv = "date,name,kind,notice\n2027-01-01,元旦,off,n27\n2027-02-06,春节,work,n27\n2027-02-08,春节,off,n27\n";
+    let replaced = store
+        .import_calendar("office", parse_csv(csv).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(replaced.into_iter().collect::<Vec<_>>(), vec![2027]);
+    let cal = store.calendar().await.unwrap();
+    assert_eq!(cal.covered_years().len(), 9);
+    // 2026-12-31 (Thu) → 2027-01-01 off → 01-04 (Mon) is the 1st working day.
+    assert_eq!(
+        cal.add_workdays(d("2026-12-31"), 1).unwrap(),
+        d("2027-01-04")
+    );
+    assert!(cal.is_workday(d("2027-02-06")).unwrap());
+    // 2021 is untouched.
+    assert!(!cal.is_workday(d("2021-10-01")).unwrap());
+    let log = store.audit_list(Some("calendar"), 1, 0).await.unwrap();
+    assert_eq!(log[0].action, "calendar.import");
+}
+
+#[tokio::test]
+async fn login_locks_after_repeated_failures() {
+    let (_db, store) = fresh().await;
+    store.create_unit("t", &gov()).await.unwrap();
+    let input = StaffInput {
+        username: "li.ming".into(),
+        display_name: "李明".into(),
+        unit_code: "py".into(),
+        role: "editor".into(),
+        password: "一个足够长的密码abc".into(),
+    };
+    store.create_staff("t", &input).await.unwrap();
+    // Duplicate and malformed accounts are refused by field.
+    let errs = field_errors(store.create_staff("t", &input).await.unwrap_err());
+    assert_eq!(errs, vec!["username"]);
+    let bad = StaffInput {
+        username: "X".into(),
+        unit_code: "nope".into(),
+        role: "boss".into(),
+        password: "short".into(),
+        ..Default::default()
+    };
+    let errs = field_errors(store.create_staff("t", &bad).await.unwrap_err());
+    for f in ["username", "role", "password", "unit_code"] {
+        assert!(errs.contains(&f), "{f} in {errs:?}");
+    }
+
+    let s = store
+        .login("li.ming", "一个足够长的密码abc")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store
+            .session(&s.token)
+            .await
+            .unwrap()
+            .unwrap()
+            .staff
+            .display_name,
+        "李明"
+    );
+    assert_eq!(
+        store.login("nobody", "x").await.unwrap().unwrap_err(),
+        LoginError::BadCredentials
+    );
+    for _ in 0..4 {
+        assert_eq!(
+            store.login("li.ming", "wrong").await.unwrap().unwrap_err(),
+            LoginError::BadCredentials
+        );
+    }
+    assert!(matches!(
+        store.login("li.ming", "wrong").await.unwrap(),
+        Err(LoginError::Locked(_))
+    ));
+    // Locked: even the right password is refused now.
+    assert!(matches!(
+        store.login("li.ming", "一个足够长的密码abc").await.unwrap(),
+        Err(LoginError::Locked(_))
+    ));
+    // The office unlocks the account (it also ends its sessions when disabling).
+    store
+        .set_staff_active("admin", "li.ming", false)
+        .await
+        .unwrap();
+    assert!(store.session(&s.token).await.unwrap().is_none());
+    assert_eq!(
+        store
+            .login("li.ming", "一个足够长的密码abc")
+            .await
+            .unwrap()
+            .unwrap_err(),
+        LoginError::Inactive
+    );
+    store
+        .set_staff_active("admin", "li.ming", true)
+        .await
+        .unwrap();
+    let s2 = store
+        .login("li.ming", "一个足够长的密码abc")
+        .await
+        .unwrap()
+        .unwrap();
+    store.logout(&s2.token).await.unwrap();
+    assert!(store.session(&s2.token).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn demo_district_and_refusal_to_overwrite() {
+    let (_db, store) = fresh().await;
+    let accounts = store.create_demo().await.unwrap();
+    assert!(accounts.iter().any(|a| a.username == "admin"));
+    let units = store.units().await.unwrap();
+    assert_eq!(units[0].name, "广州市番禺区人民政府");
+    assert!(units.iter().any(|u| u.short_name == "区住房城乡建设局"));
+    assert!(units.iter().any(|u| u.kind == "town") && units.iter().any(|u| u.kind == "street"));
+    let admin = accounts.iter().find(|a| a.username == "admin").unwrap();
+    assert!(store.login("admin", &admin.password).await.unwrap().is_ok());
+    // Re-creating the demo replaces it (new passwords).
+    let again = store.create_demo().await.unwrap();
+    assert_eq!(again.len(), accounts.len());
+    assert!(
+        store
+            .login("admin", &admin.password)
+            .await
+            .unwrap()
+            .is_err()
+    );
+    assert!(store.audit_verify().await.unwrap().first_bad.is_none());
+
+    // A database with real records is never overwritten.
+    let (_db2, real) = fresh().await;
+    real.create_unit("t", &gov()).await.unwrap();
+    assert!(matches!(
+        real.create_demo().await,
+        Err(StoreError::Refused(_))
+    ));
+    assert_eq!(real.units().await.unwrap().len(), 1);
+}
