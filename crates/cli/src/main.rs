@@ -1,1 +1,552 @@
-fn main() {}
+//! `gongkai`: the one binary. Exit status 0 on success, 1 when a check finds a problem
+//! (`audit verify`), 2 on bad input or when something cannot be done.
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use gongkai_core::Calendar;
+use gongkai_core::calendar::{parse_csv, parse_date};
+use gongkai_store::staff::StaffInput;
+use gongkai_store::units::UnitInput;
+use gongkai_store::{Location, Store, StoreError};
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "gongkai",
+    version,
+    about = "政务公开：主动公开、依申请公开、年度报告，一个程序完成。"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the records live (shared by every command that reads or writes them).
+#[derive(Args, Clone, Default)]
+struct DbArgs {
+    /// Directory of the embedded SQLite database [default: ./gongkai-data]
+    #[arg(long, env = "GONGKAI_DATA", value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// A PostgreSQL server instead of SQLite: postgres://user:password@host/db
+    #[arg(
+        long,
+        env = "GONGKAI_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+}
+
+impl DbArgs {
+    fn location(&self) -> Location {
+        Location::from_options(self.data.as_deref(), self.database_url.as_deref())
+    }
+
+    fn given(&self) -> bool {
+        self.data.is_some() || self.database_url.is_some()
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (/), the console (/console), the API (/api/v1) and /healthz
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Address to listen on
+        #[arg(long, env = "GONGKAI_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Load the demo district first if the database is empty
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (set this when the site is served over HTTPS)
+        #[arg(long, env = "GONGKAI_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Apply the database schema (both engines have the same migrations)
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Create the demo district (广州市番禺区人民政府); refuses a database with other records
+    Demo {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Units: the government, its departments, towns and streets
+    Unit {
+        #[command(subcommand)]
+        command: UnitCommand,
+    },
+    /// Staff accounts
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The audit ledger
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// The working-day calendar as the office keeps it
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+    /// Working-day arithmetic (built-in calendar, or the office's with --data/--database-url)
+    Workdays {
+        #[command(subcommand)]
+        command: WorkdaysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
+enum UnitCommand {
+    /// Add a unit (the first one must be the government)
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// government | department | town | street
+        #[arg(long)]
+        kind: String,
+        /// The parent unit's code (omit only for the government)
+        #[arg(long, default_value = "")]
+        parent: String,
+        #[arg(long, default_value = "")]
+        short_name: String,
+        #[arg(long, default_value = "")]
+        office_name: String,
+        #[arg(long, default_value = "")]
+        office_address: String,
+        #[arg(long, default_value = "")]
+        office_postcode: String,
+        #[arg(long, default_value = "")]
+        office_hours: String,
+        #[arg(long, default_value = "")]
+        office_phone: String,
+        #[arg(long, default_value = "")]
+        office_fax: String,
+        #[arg(long, default_value = "")]
+        office_internet: String,
+    },
+    /// List units (tab-separated: code, kind, parent, name)
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a staff account; the password is read from standard input (one line)
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        unit: String,
+        /// office_admin | editor | reviewer | handler | auditor
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "")]
+        display_name: String,
+    },
+    /// List staff accounts
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain; report the first tampered entry (exit 1 if any)
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Import a holiday CSV (date,name,kind,notice); the years it covers are replaced
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        file: PathBuf,
+    },
+    /// Show the years the calendar covers
+    Show {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum WorkdaysCommand {
+    /// Print the N-th working day after DATE (DATE itself never counts)
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        date: String,
+        #[arg(allow_hyphen_values = true)]
+        n: String,
+    },
+    /// Print the number of working days in (FROM, TO]
+    Count {
+        #[command(flatten)]
+        db: DbArgs,
+        from: String,
+        to: String,
+    },
+}
+
+/// `println!` that ends the program quietly when the reader has gone (`gongkai unit list | head`).
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write;
+        if let Err(e) = writeln!(std::io::stdout(), $($t)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
+/// A failure with its exit status and the message a person reads.
+struct Failure(u8, String);
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure(2, e.to_string())
+    }
+}
+
+type Outcome = Result<(), Failure>;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时：{e}");
+            return ExitCode::from(2);
+        }
+    };
+    match rt.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(code, msg)) => {
+            eprintln!("错误：{msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("GONGKAI_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}
+
+async fn open(db: &DbArgs) -> Result<Store, Failure> {
+    Ok(Store::open_and_migrate(&db.location()).await?)
+}
+
+fn cli_actor() -> String {
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
+}
+
+async fn run(command: Command) -> Outcome {
+    match command {
+        Command::Serve {
+            db,
+            listen,
+            demo,
+            secure_cookies,
+        } => serve(db, listen, demo, secure_cookies).await,
+        Command::Migrate { db } => {
+            let store = open(&db).await?;
+            say!("数据库结构已是最新（{}）。", store.backend());
+            Ok(())
+        }
+        Command::Demo { db } => {
+            let store = open(&db).await?;
+            let accounts = store.create_demo().await?;
+            print_demo(&store, &accounts).await
+        }
+        Command::Unit { command } => unit(command).await,
+        Command::User { command } => user(command).await,
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => {
+            let store = open(&db).await?;
+            let v = store.audit_verify().await?;
+            match v.first_bad {
+                None => {
+                    say!("审计日志完整：共 {} 条，末条哈希 {}", v.entries, v.head);
+                    Ok(())
+                }
+                Some((seq, t)) => Err(Failure(
+                    1,
+                    format!(
+                        "审计日志被篡改：{}（此前 {} 条完好）",
+                        gongkai_store::audit::describe_tamper(seq, &t),
+                        v.entries
+                    ),
+                )),
+            }
+        }
+        Command::Calendar { command } => calendar(command).await,
+        Command::Workdays { command } => workdays(command).await,
+    }
+}
+
+async fn serve(db: DbArgs, listen: String, demo: bool, secure_cookies: bool) -> Outcome {
+    let addr: SocketAddr = listen
+        .parse()
+        .map_err(|_| Failure(2, format!("监听地址“{listen}”无效，应形如 127.0.0.1:8080")))?;
+    let store = open(&db).await?;
+    if demo {
+        if store.is_demo().await? {
+            eprintln!("演示数据已存在，直接使用（如需重置并重新生成密码：gongkai demo）。");
+        } else if store.has_units().await? {
+            return Err(Failure(
+                2,
+                "数据库中已有非演示数据，拒绝加载演示数据。去掉 --demo，或换一个数据目录。".into(),
+            ));
+        } else {
+            let accounts = store.create_demo().await?;
+            print_demo(&store, &accounts).await?;
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Failure(2, format!("无法监听 {addr}：{e}")))?;
+    let state = gongkai_web::AppState {
+        store: store.clone(),
+        config: gongkai_web::WebConfig { secure_cookies },
+    };
+    tracing::info!(
+        database = store.backend(),
+        "gongkai listening on http://{addr}"
+    );
+    eprintln!(
+        "gongkai 已启动：门户 http://{addr}/  工作台 http://{addr}/console  接口 http://{addr}/api/v1"
+    );
+    gongkai_web::serve(state, listener)
+        .await
+        .map_err(|e| Failure(2, format!("服务异常退出：{e}")))?;
+    store.close().await;
+    Ok(())
+}
+
+async fn print_demo(store: &Store, accounts: &[gongkai_store::demo::DemoAccount]) -> Outcome {
+    let units = store.units().await?;
+    say!(
+        "已创建演示区：{}（{} 个单位）。",
+        units[0].name,
+        units.len()
+    );
+    say!("工作人员账户（密码只显示这一次，请妥善保存）：");
+    for a in accounts {
+        say!(
+            "  {:<14} {:<18} {:<10} 密码 {}",
+            a.username,
+            a.role.label(),
+            a.unit_code,
+            a.password
+        );
+    }
+    Ok(())
+}
+
+async fn unit(command: UnitCommand) -> Outcome {
+    match command {
+        UnitCommand::Add {
+            db,
+            code,
+            name,
+            kind,
+            parent,
+            short_name,
+            office_name,
+            office_address,
+            office_postcode,
+            office_hours,
+            office_phone,
+            office_fax,
+            office_internet,
+        } => {
+            let store = open(&db).await?;
+            let input = UnitInput {
+                code,
+                name,
+                short_name,
+                kind,
+                parent_code: parent,
+                sort_order: String::new(),
+                office_name,
+                office_address,
+                office_postcode,
+                office_hours,
+                office_phone,
+                office_fax,
+                office_internet,
+            };
+            let u = store.create_unit(&cli_actor(), &input).await?;
+            say!("已添加单位 {} {}", u.code, u.name);
+            Ok(())
+        }
+        UnitCommand::List { db } => {
+            let store = open(&db).await?;
+            let units = store.units().await?;
+            for u in &units {
+                let parent = u
+                    .parent_id
+                    .and_then(|id| units.iter().find(|p| p.id == id))
+                    .map(|p| p.code.as_str())
+                    .unwrap_or("-");
+                say!("{}\t{}\t{}\t{}", u.code, u.kind, parent, u.name);
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn user(command: UserCommand) -> Outcome {
+    match command {
+        UserCommand::Add {
+            db,
+            unit,
+            role,
+            username,
+            display_name,
+        } => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("请输入密码（至少 10 个字符），回车结束：");
+            }
+            let mut password = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .map_err(|e| Failure(2, format!("无法读取密码：{e}")))?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let store = open(&db).await?;
+            let input = StaffInput {
+                username,
+                display_name,
+                unit_code: unit,
+                role,
+                password,
+            };
+            let s = store.create_staff(&cli_actor(), &input).await?;
+            say!(
+                "已添加账户 {}（{} · {}）",
+                s.username,
+                s.unit_name,
+                s.role().label()
+            );
+            Ok(())
+        }
+        UserCommand::List { db } => {
+            let store = open(&db).await?;
+            for s in store.staff_list(None).await? {
+                say!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    s.username,
+                    s.role,
+                    s.unit_code,
+                    s.display_name,
+                    if s.active { "active" } else { "disabled" }
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn calendar(command: CalendarCommand) -> Outcome {
+    match command {
+        CalendarCommand::Import { db, file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Failure(2, format!("无法读取 {}：{e}", file.display())))?;
+            let entries =
+                parse_csv(&text).map_err(|e| Failure(2, format!("{}：{e}", file.display())))?;
+            let store = open(&db).await?;
+            let years = store.import_calendar(&cli_actor(), entries).await?;
+            let years: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+            say!("已导入，替换了以下年度：{}", years.join("、"));
+            Ok(())
+        }
+        CalendarCommand::Show { db } => {
+            let store = open(&db).await?;
+            let cal = store.calendar().await?;
+            for y in cal.covered_years() {
+                let n = cal.entries().iter().filter(|(_, c)| c == y).count();
+                say!("{y}\t{n} 天");
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn calendar_for(db: &DbArgs) -> Result<Calendar, Failure> {
+    if db.given() {
+        Ok(open(db).await?.calendar().await?)
+    } else {
+        Ok(Calendar::builtin().clone())
+    }
+}
+
+fn date_arg(s: &str) -> Result<NaiveDate, Failure> {
+    parse_date(s).map_err(|m| Failure(2, m))
+}
+
+async fn workdays(command: WorkdaysCommand) -> Outcome {
+    match command {
+        WorkdaysCommand::Add { db, date, n } => {
+            let date = date_arg(&date)?;
+            let n: u32 = n
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| *n <= 100_000)
+                .ok_or_else(|| Failure(2, format!("N 应为 0–100000 的整数，而不是“{n}”")))?;
+            let cal = calendar_for(&db).await?;
+            let d = cal
+                .add_workdays(date, n)
+                .map_err(|e| Failure(2, e.to_string()))?;
+            say!("{d}");
+            Ok(())
+        }
+        WorkdaysCommand::Count { db, from, to } => {
+            let (from, to) = (date_arg(&from)?, date_arg(&to)?);
+            let cal = calendar_for(&db).await?;
+            let n = cal
+                .count_workdays(from, to)
+                .map_err(|e| Failure(2, e.to_string()))?;
+            say!("{n}");
+            Ok(())
+        }
+    }
+}

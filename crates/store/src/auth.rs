@@ -61,6 +61,9 @@ pub enum LoginError {
     Inactive,
 }
 
+/// id, password hash, active, failed logins, locked until.
+type LoginRow = (i64, String, bool, i64, Option<DateTime<Utc>>);
+
 /// A logged-in session.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -79,7 +82,7 @@ impl Store {
         username: &str,
         password: &str,
     ) -> Result<std::result::Result<Session, LoginError>> {
-        let found: Option<(i64, String, bool, i64, Option<DateTime<Utc>>)> = on_pool!(self, p => sqlx::query_as(
+        let found: Option<LoginRow> = on_pool!(self, p => sqlx::query_as(
             "SELECT id, password_hash, active, failed_logins, locked_until FROM staff WHERE username = $1")
             .bind(username).fetch_optional(p).await?);
         let Some((id, hash, active, _failed, locked_until)) = found else {

@@ -157,10 +157,10 @@ impl UnitInput {
             "office_internet",
             check_text("互联网联系方式", &self.office_internet, false, 128),
         );
-        if !self.office_postcode.is_empty()
-            && !(self.office_postcode.len() == 6
-                && self.office_postcode.bytes().all(|b| b.is_ascii_digit()))
-        {
+        let postcode_ok = self.office_postcode.is_empty()
+            || (self.office_postcode.len() == 6
+                && self.office_postcode.bytes().all(|b| b.is_ascii_digit()));
+        if !postcode_ok {
             push("office_postcode", Err("邮政编码应为 6 位数字".into()));
         }
         for (field, label, value) in [

@@ -1,1 +1,98 @@
+//! gongkai-web: one port serves the public portal (`/`), the staff console (`/console`), the JSON
+//! API (`/api/v1`, described at `/api/openapi.json`) and `/healthz`.
 
+use axum::Router;
+use axum::http::{HeaderValue, Request, header};
+use gongkai_store::Store;
+use std::net::SocketAddr;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+mod api;
+mod console;
+mod error;
+mod portal;
+mod session;
+mod view;
+
+pub use api::ApiDoc;
+pub use error::AppError;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: WebConfig,
+}
+
+/// Options of the web server (all documented in the README's configuration table).
+#[derive(Clone, Debug, Default)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when the site is served over HTTPS, as it must be in production).
+    pub secure_cookies: bool,
+}
+
+
+/// The whole site.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(portal::routes())
+        .merge(console::routes())
+        .merge(api::routes())
+        .fallback(portal::not_found)
+        .with_state(state)
+        .layer(
+            // Log the method and path only: queries and bodies can carry personal data.
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+            ),
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(8 * 1024 * 1024))
+}
+
+/// Serve until Ctrl-C / SIGTERM.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

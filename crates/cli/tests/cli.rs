@@ -1,0 +1,257 @@
+//! The `gongkai` binary as a person runs it: output, exit status, messages.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn gongkai(args: &[&str]) -> Output {
+    gongkai_with_stdin(args, "")
+}
+
+fn gongkai_with_stdin(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .env_remove("GONGKAI_DATA")
+        .env_remove("GONGKAI_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run gongkai");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn workdays_add_and_count_on_the_builtin_calendar() {
+    let o = gongkai(&["workdays", "add", "2021-09-28", "20"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "2021-11-01\n");
+    let o = gongkai(&["workdays", "count", "2021-09-28", "2021-11-09"]);
+    assert_eq!(stdout(&o), "26\n");
+    // The Spring Festival of 2024 with its make-up days (2024-02-04 Sun, 2024-02-18 Sun).
+    assert_eq!(
+        stdout(&gongkai(&["workdays", "add", "2024-02-09", "1"])),
+        "2024-02-18\n"
+    );
+    assert_eq!(
+        stdout(&gongkai(&["workdays", "count", "2024-02-02", "2024-02-04"])),
+        "1\n"
+    );
+}
+
+#[test]
+fn workdays_refuse_uncovered_years_and_bad_input_with_status_2() {
+    for (args, needle) in [
+        (vec!["workdays", "add", "2026-12-20", "20"], "2027"),
+        (
+            vec!["workdays", "count", "2018-01-01", "2018-03-01"],
+            "2018",
+        ),
+        (vec!["workdays", "add", "2021-02-30", "1"], "不存在"),
+        (vec!["workdays", "add", "28/09/2021", "1"], "YYYY-MM-DD"),
+        (vec!["workdays", "add", "2021-09-28", "-1"], "整数"),
+        (vec!["workdays", "add", "2021-09-28", "twenty"], "整数"),
+        (
+            vec!["workdays", "count", "2021-10-01", "2021-09-01"],
+            "早于",
+        ),
+    ] {
+        let o = gongkai(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{args:?}");
+        assert!(stdout(&o).is_empty());
+    }
+}
+
+#[test]
+fn units_users_calendar_and_audit_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+
+    let o = gongkai(&["migrate", "--data", data]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = gongkai(&[
+        "unit",
+        "add",
+        "--data",
+        data,
+        "--code",
+        "qz",
+        "--name",
+        "示例县人民政府",
+        "--kind",
+        "government",
+        "--office-phone",
+        "0571-12345678",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = gongkai(&[
+        "unit",
+        "add",
+        "--data",
+        data,
+        "--code",
+        "qz-jyj",
+        "--name",
+        "示例县教育局",
+        "--kind",
+        "department",
+        "--parent",
+        "qz",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = gongkai(&[
+        "unit", "add", "--data", data, "--code", "bad code", "--name", "", "--kind", "ministry",
+        "--parent", "qz",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("单位代码") && err.contains("单位名称") && err.contains("单位类型"),
+        "{err}"
+    );
+    let list = stdout(&gongkai(&["unit", "list", "--data", data]));
+    assert_eq!(
+        list,
+        "qz\tgovernment\t-\t示例县人民政府\nqz-jyj\tdepartment\tqz\t示例县教育局\n"
+    );
+
+    // The password comes from standard input, never from the command line.
+    let o = gongkai_with_stdin(
+        &[
+            "user",
+            "add",
+            "--data",
+            data,
+            "--unit",
+            "qz-jyj",
+            "--role",
+            "handler",
+            "--username",
+            "zhang",
+        ],
+        "教育局依申请办理2026\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = gongkai_with_stdin(
+        &[
+            "user",
+            "add",
+            "--data",
+            data,
+            "--unit",
+            "qz-jyj",
+            "--role",
+            "boss",
+            "--username",
+            "li",
+        ],
+        "short\n",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("角色") && stderr(&o).contains("密码太短"));
+    assert!(stdout(&gongkai(&["user", "list", "--data", data])).contains("zhang\thandler\tqz-jyj"));
+
+    // The office imports next year's notice; workdays with --data uses it, without does not.
+    let csv = dir.path().join("2027.csv");
+    std::fs::write(
+        &csv,
+        "date,name,kind,notice\n2027-01-01,元旦,off,n27\n2027-02-06,春节,work,n27\n",
+    )
+    .unwrap();
+    let o = gongkai(&["calendar", "import", "--data", data, csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("2027"));
+    assert_eq!(
+        stdout(&gongkai(&[
+            "workdays",
+            "add",
+            "--data",
+            data,
+            "2026-12-31",
+            "1"
+        ])),
+        "2027-01-04\n"
+    );
+    assert_eq!(
+        gongkai(&["workdays", "add", "2026-12-31", "1"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "date,name,kind,notice\n2028-01-01,元旦,holiday,n\n").unwrap();
+    let o = gongkai(&["calendar", "import", "--data", data, bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("第 2 行"));
+    let o = gongkai(&["calendar", "import", "--data", data, "/no/such/file.csv"]);
+    assert_eq!(o.status.code(), Some(2));
+
+    // Every change above is in the ledger, and the chain verifies.
+    let o = gongkai(&["audit", "verify", "--data", data]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("审计日志完整"));
+
+    // A database with real records is never overwritten by the demo.
+    let o = gongkai(&["demo", "--data", data]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("拒绝"));
+    assert!(stdout(&gongkai(&["unit", "list", "--data", data])).contains("示例县人民政府"));
+    let o = gongkai(&["serve", "--data", data, "--demo", "--listen", "127.0.0.1:0"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn audit_verify_names_the_first_tampered_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let o = gongkai(&["demo", "--data", data]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("广州市番禺区人民政府"));
+    assert!(stdout(&o).contains("admin"));
+    // Tamper with entry 5 behind the system's back (dropping the append-only guard first).
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", dir.path().join("gongkai.db").display());
+        let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("DROP TRIGGER audit_log_no_update")
+            .execute(&mut c)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 5")
+            .execute(&mut c)
+            .await
+            .unwrap();
+    });
+    let o = gongkai(&["audit", "verify", "--data", data]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("第 5 条"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_options_exit_2_with_a_message() {
+    let o = gongkai(&["serve", "--listen", "not-an-address"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("监听地址"));
+    let o = gongkai(&["migrate", "--database-url", "mysql://x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("postgres://"));
+    let o = gongkai(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -1,0 +1,788 @@
+//! The real server on a real database (SQLite, or PostgreSQL with GONGKAI_TEST_DATABASE_URL),
+//! driven over HTTP as a browser or API client would; one test in real Chromium.
+
+use gongkai_store::Store;
+use gongkai_store::demo::DemoAccount;
+use gongkai_store::testkit::{self, TestDb};
+use gongkai_web::{AppState, WebConfig};
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+
+struct App {
+    base: String,
+    accounts: Vec<DemoAccount>,
+    store: Store,
+    _db: TestDb,
+}
+
+impl App {
+    fn password(&self, username: &str) -> &str {
+        &self
+            .accounts
+            .iter()
+            .find(|a| a.username == username)
+            .unwrap()
+            .password
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// A client logged in as `username`, and the CSRF token of its session.
+    async fn login(&self, username: &str) -> (reqwest::Client, String) {
+        let c = self.client();
+        let page = c
+            .get(self.url("/console/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = hidden(&page, "csrf");
+        let r = c
+            .post(self.url("/console/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", username),
+                ("password", self.password(username)),
+                ("next", "/console"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of {username}");
+        let dash = c
+            .get(self.url("/console"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = hidden(&dash, "csrf");
+        (c, csrf)
+    }
+}
+
+/// The value of the first hidden input called `name`.
+fn hidden(html: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in page"))
+        + key.len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+async fn spawn_app() -> App {
+    let db = testkit::fresh().await.unwrap();
+    let store = Store::open_and_migrate(&db.location).await.unwrap();
+    let accounts = store.create_demo().await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState {
+        store: store.clone(),
+        config: WebConfig::default(),
+    };
+    tokio::spawn(gongkai_web::serve(state, listener));
+    App {
+        base,
+        accounts,
+        store,
+        _db: db,
+    }
+}
+
+#[tokio::test]
+async fn portal_shows_the_district_and_each_units_guide() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let home = c.get(app.url("/")).send().await.unwrap();
+    assert_eq!(home.status(), StatusCode::OK);
+    let html = home.text().await.unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    assert!(html.contains("广州市番禺区人民政府"));
+    assert!(html.contains("020-84636178"));
+    assert!(html.contains("href=\"/units/py-zjj\""));
+
+    let guide = c
+        .get(app.url("/units/py-zjj"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(guide.contains("广州市番禺区住房和城乡建设局政府信息公开指南"));
+    assert!(guide.contains("办公时间"));
+
+    let missing = c.get(app.url("/units/nowhere")).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(
+        missing
+            .text()
+            .await
+            .unwrap()
+            .contains("没有找到代码为“nowhere”的单位")
+    );
+    let nope = c.get(app.url("/no/such/page")).send().await.unwrap();
+    assert_eq!(nope.status(), StatusCode::NOT_FOUND);
+    assert!(nope.text().await.unwrap().contains("页面不存在"));
+    // Markup in a path is never reflected.
+    let xss = c
+        .get(app.url("/units/%3Cscript%3Ealert(1)%3C%2Fscript%3E"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xss.status(), StatusCode::NOT_FOUND);
+    let body = xss.text().await.unwrap();
+    assert!(
+        !body.contains("<script>") && body.contains("alert(1)"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn api_health_units_workdays_and_openapi() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let h: serde_json::Value = c
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(h["status"], "ok");
+    assert_eq!(h["database"], app.store.backend());
+
+    let units: serde_json::Value = c
+        .get(app.url("/api/v1/units"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(units[0]["code"], "py");
+    assert!(
+        units
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["short_name"] == "区住房城乡建设局" && u["parent_code"] == "py")
+    );
+    let r = c.get(app.url("/api/v1/units/none")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    let add: serde_json::Value = c
+        .get(app.url("/api/v1/workdays/add?date=2021-09-28&n=20"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(add["result"], "2021-11-01");
+    let count: serde_json::Value = c
+        .get(app.url("/api/v1/workdays/count?from=2021-09-28&to=2021-11-09"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(count["workdays"], 26);
+    for (q, status, needle) in [
+        ("/api/v1/workdays/add?date=2021-02-30&n=1", 400, "不存在"),
+        ("/api/v1/workdays/add?date=2021-09-28&n=-3", 400, "整数"),
+        ("/api/v1/workdays/add?n=3", 400, "date"),
+        ("/api/v1/workdays/add?date=2026-12-20&n=20", 422, "2027"),
+        (
+            "/api/v1/workdays/count?from=2021-10-01&to=2021-09-01",
+            422,
+            "早于",
+        ),
+    ] {
+        let r = c.get(app.url(q)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), status, "{q}");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert!(
+            body["error"].as_str().unwrap().contains(needle),
+            "{q}: {body}"
+        );
+    }
+
+    // The OpenAPI document describes every API route, and each one answers.
+    let spec: serde_json::Value = c
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths: Vec<&String> = spec["paths"].as_object().unwrap().keys().collect();
+    for p in [
+        "/api/v1/units",
+        "/api/v1/units/{code}",
+        "/api/v1/workdays/add",
+        "/api/v1/workdays/count",
+        "/healthz",
+    ] {
+        assert!(paths.iter().any(|x| *x == p), "{p} missing from the spec");
+    }
+    for p in paths {
+        let concrete = p.replace("{code}", "py");
+        let r = c.get(app.url(&concrete)).send().await.unwrap();
+        assert_ne!(
+            r.status(),
+            StatusCode::NOT_FOUND,
+            "{p} is in the spec but not served"
+        );
+    }
+}
+
+#[tokio::test]
+async fn login_sessions_csrf_and_lockout() {
+    let app = spawn_app().await;
+    let c = app.client();
+    // The console needs a login.
+    let r = c.get(app.url("/console/units")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()["location"],
+        "/console/login?next=/console/units"
+    );
+
+    // A login form without its CSRF cookie is refused.
+    let r = app
+        .client()
+        .post(app.url("/console/login"))
+        .form(&[
+            ("csrf", "x"),
+            ("username", "admin"),
+            ("password", app.password("admin")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // Wrong password: the page says so in Chinese and keeps the username.
+    let page = c
+        .get(app.url("/console/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden(&page, "csrf");
+    let r = c
+        .post(app.url("/console/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "zjj-editor"),
+            ("password", "wrong"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("用户名或密码错误") && body.contains("value=\"zjj-editor\""));
+    for _ in 0..4 {
+        c.post(app.url("/console/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", "zjj-editor"),
+                ("password", "wrong"),
+            ])
+            .send()
+            .await
+            .unwrap();
+    }
+    let r = c
+        .post(app.url("/console/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "zjj-editor"),
+            ("password", app.password("zjj-editor")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("账户已锁定"));
+
+    // A real login; a form without the session's CSRF token changes nothing.
+    let (admin, token) = app.login("admin").await;
+    let r = admin
+        .post(app.url("/console/units/py-zjj"))
+        .form(&[
+            ("csrf", "forged"),
+            ("code", "py-zjj"),
+            ("name", "被篡改"),
+            ("kind", "department"),
+            ("parent_code", "py"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.unwrap().contains("表单已失效"));
+    assert_eq!(
+        app.store
+            .unit_by_code("py-zjj")
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
+        "广州市番禺区住房和城乡建设局"
+    );
+
+    // The office unlocks the editor.
+    let r = admin
+        .post(app.url("/console/staff/zjj-editor/active"))
+        .form(&[("csrf", token.as_str()), ("active", "unlock")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    app.login("zjj-editor").await;
+
+    // Logout ends the session.
+    let r = admin
+        .post(app.url("/console/logout"))
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = admin.get(app.url("/console")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn office_edits_units_with_errors_shown_by_field_and_staff_see_their_own_unit() {
+    let app = spawn_app().await;
+    let (admin, csrf) = app.login("admin").await;
+
+    // Bad input: 422, each error next to its field, the input kept, nothing stored.
+    let r = admin
+        .post(app.url("/console/units/py-zjj"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("code", "py-zjj"),
+            ("name", "广州市番禺区住房和城乡建设局"),
+            ("kind", "department"),
+            ("parent_code", "py"),
+            ("office_phone", "电话号码"),
+            ("office_postcode", "5114"),
+            ("office_address", "新地址一号"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("id=\"e-office_phone\""),
+        "phone error next to the field"
+    );
+    assert!(body.contains("id=\"e-office_postcode\""));
+    assert!(body.contains("value=\"新地址一号\""), "input kept");
+    assert_eq!(
+        app.store
+            .unit_by_code("py-zjj")
+            .await
+            .unwrap()
+            .unwrap()
+            .office_address,
+        "广州市番禺区清河东路319号"
+    );
+
+    // Good input is saved and shows on the portal.
+    let r = admin
+        .post(app.url("/console/units/py-zjj"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("code", "py-zjj"),
+            ("name", "广州市番禺区住房和城乡建设局"),
+            ("short_name", "区住房城乡建设局"),
+            ("kind", "department"),
+            ("parent_code", "py"),
+            ("office_phone", "020-84628888"),
+            ("office_address", "广州市番禺区市桥街繁华路2号"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let guide = app
+        .client()
+        .get(app.url("/units/py-zjj"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(guide.contains("020-84628888") && guide.contains("繁华路2号"));
+
+    // A new unit.
+    let r = admin
+        .post(app.url("/console/units"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("code", "py-xfj"),
+            ("name", "广州市番禺区信访局"),
+            ("kind", "department"),
+            ("parent_code", "py"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(app.store.unit_by_code("py-xfj").await.unwrap().is_some());
+
+    // A unit editor sees their own unit only, and cannot change it.
+    let (editor, ecsrf) = app.login("zjj-editor").await;
+    let list = editor
+        .get(app.url("/console/units"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("py-zjj") && !list.contains("py-jyj"));
+    let r = editor
+        .get(app.url("/console/units/py-jyj"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = editor
+        .post(app.url("/console/units/py-zjj"))
+        .form(&[
+            ("csrf", ecsrf.as_str()),
+            ("code", "py-zjj"),
+            ("name", "改名"),
+            ("kind", "department"),
+            ("parent_code", "py"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let staff = editor
+        .get(app.url("/console/staff"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(staff.contains("zjj-handler") && !staff.contains(">admin<"));
+    let r = editor.get(app.url("/console/audit")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // The ledger shows the office's change with before and after, to the auditor.
+    let (auditor, _) = app.login("auditor").await;
+    let log = auditor
+        .get(app.url("/console/audit?verify=1"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(log.contains("哈希链完整"));
+    assert!(
+        log.contains("staff:admin") && log.contains("unit.update") && log.contains("020-84628888")
+    );
+}
+
+#[tokio::test]
+async fn office_adds_staff_and_imports_the_calendar() {
+    let app = spawn_app().await;
+    let (admin, csrf) = app.login("admin").await;
+    let r = admin
+        .post(app.url("/console/staff"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "Bad Name"),
+            ("unit_code", "py-jyj"),
+            ("role", "handler"),
+            ("password", "short"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("id=\"e-username\"") && body.contains("id=\"e-password\""));
+    assert!(
+        !body.contains("value=\"short\""),
+        "a password is never echoed back"
+    );
+    let r = admin
+        .post(app.url("/console/staff"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "jyj-handler"),
+            ("display_name", "张老师"),
+            ("unit_code", "py-jyj"),
+            ("role", "handler"),
+            ("password", "教育局依申请办理员2026"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let s = app
+        .store
+        .staff_by_username("jyj-handler")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (s.unit_code.as_str(), s.role.as_str()),
+        ("py-jyj", "handler")
+    );
+
+    // Calendar: a broken file is refused with its line and nothing changes; a good one imports.
+    let upload = |csv: &'static str| {
+        reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(csv.as_bytes()).file_name("2027.csv"),
+            )
+    };
+    let r = admin
+        .post(app.url("/console/calendar"))
+        .multipart(upload(
+            "date,name,kind,notice\n2027-01-01,元旦,off,n27\n2027-01-02,元旦,maybe,n27\n",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("第 3 行"));
+    assert!(
+        !app.store
+            .calendar()
+            .await
+            .unwrap()
+            .covered_years()
+            .contains(&2027)
+    );
+    let r = admin
+        .post(app.url("/console/calendar"))
+        .multipart(upload(
+            "date,name,kind,notice\n2027-01-01,元旦,off,n27\n2027-02-06,春节,work,n27\n",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = admin
+        .get(app.url("/console/calendar?year=2027"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("2027-02-06") && page.contains("调休上班"));
+    let r: serde_json::Value = app
+        .client()
+        .get(app.url("/api/v1/workdays/add?date=2026-12-31&n=1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["result"], "2027-01-04");
+
+    // Editors cannot import.
+    let (editor, ecsrf) = app.login("zjj-editor").await;
+    let form = reqwest::multipart::Form::new().text("csrf", ecsrf).part(
+        "file",
+        reqwest::multipart::Part::bytes(b"date,name,kind,notice\n2028-01-01,x,off,n\n".to_vec())
+            .file_name("x.csv"),
+    );
+    let r = editor
+        .post(app.url("/console/calendar"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn malformed_requests_get_4xx_not_500() {
+    let app = spawn_app().await;
+    let (admin, csrf) = app.login("admin").await;
+    let r = admin
+        .post(app.url("/console/units"))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+    assert!(r.text().await.unwrap().contains("表单内容无法识别"));
+    let r = admin
+        .get(app.url("/console/calendar?year=abc"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = admin
+        .post(app.url("/console/staff/admin/active"))
+        .form(&[("csrf", csrf.as_str()), ("active", "off")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "one cannot disable oneself"
+    );
+    let r = admin
+        .post(app.url("/console/calendar"))
+        .header("content-type", "multipart/form-data; boundary=x")
+        .body("garbage")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error());
+}
+
+/// Log into the console in real Chromium (headless) through chromedriver.
+#[tokio::test]
+async fn browser_logs_into_the_console() {
+    let Some(driver) = which("chromedriver") else {
+        testkit::say_skipped(
+            "browser test in Chromium",
+            "chromedriver is not on the PATH (apt install chromium chromium-driver)",
+        );
+        return;
+    };
+    let app = spawn_app().await;
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut child = std::process::Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _guard = Kill(child_take(&mut child));
+    let profile = tempfile::tempdir().unwrap();
+    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": which("chromium").map(|p| p.display().to_string()).unwrap_or_else(|| "/usr/bin/chromium".into()),
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.path().display())]
+        }
+    }))
+    .unwrap();
+    let mut client = None;
+    for _ in 0..50 {
+        match fantoccini::ClientBuilder::new(
+            hyper_util::client::legacy::connect::HttpConnector::new(),
+        )
+        .capabilities(caps.clone())
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        {
+            Ok(c) => {
+                client = Some(c);
+                break;
+            }
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(200)).await,
+        }
+    }
+    let b = client.expect("chromedriver session");
+    use fantoccini::Locator;
+    b.goto(&app.url("/console")).await.unwrap();
+    b.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("admin")
+        .await
+        .unwrap();
+    b.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(app.password("admin"))
+        .await
+        .unwrap();
+    b.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let h1 = b.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    assert_eq!(h1.text().await.unwrap(), "您好，区政务公开办管理员");
+    assert!(
+        b.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .ends_with("/console")
+    );
+    b.find(Locator::LinkText("单位"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let caption = b
+        .wait()
+        .for_element(Locator::Css("table caption"))
+        .await
+        .unwrap();
+    assert!(caption.text().await.unwrap().contains("42 个单位"));
+    b.close().await.unwrap();
+}
+
+fn child_take(c: &mut std::process::Child) -> std::process::Child {
+    std::mem::replace(c, std::process::Command::new("true").spawn().unwrap())
+}
+
+fn which(name: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    })
+}
