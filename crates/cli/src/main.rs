@@ -101,6 +101,46 @@ enum Command {
         #[command(subcommand)]
         command: WorkdaysCommand,
     },
+    /// The answer due date of an application (Arts. 30–34): prints YYYY-MM-DD
+    Deadline {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The receipt date (Art. 31)
+        #[arg(long, value_name = "DATE")]
+        received: String,
+        /// The day the corrected application arrived (Art. 30); the period restarts from it
+        #[arg(long, value_name = "DATE")]
+        correction_received: Option<String>,
+        /// A suspension (consultation or fee wait): the day the letter was sent..the day the
+        /// reply or payment arrived; may be repeated
+        #[arg(long, value_name = "FROM..TO")]
+        suspend: Vec<String>,
+        /// The period was extended once by 20 working days (Art. 33)
+        #[arg(long)]
+        extended: bool,
+        /// Also print how the date was reached
+        #[arg(long)]
+        explain: bool,
+    },
+    /// 信息处理费 (国办函〔2020〕109号) in yuan
+    Fee {
+        #[command(subcommand)]
+        command: FeeCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum FeeCommand {
+    /// Total for N applications by one applicant in one natural month (按件计收)
+    Items {
+        #[arg(allow_hyphen_values = true)]
+        n: String,
+    },
+    /// Fee for one application of N pages (按量计收)
+    Pages {
+        #[arg(allow_hyphen_values = true)]
+        n: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -318,6 +358,60 @@ async fn run(command: Command) -> Outcome {
         }
         Command::Calendar { command } => calendar(command).await,
         Command::Workdays { command } => workdays(command).await,
+        Command::Deadline {
+            db,
+            received,
+            correction_received,
+            suspend,
+            extended,
+            explain,
+        } => {
+            use gongkai_core::deadline::{Clock, Suspension, SuspensionKind, answer_due};
+            let received = date_arg(&received)?;
+            let correction_received = correction_received.as_deref().map(date_arg).transpose()?;
+            let mut suspensions = Vec::new();
+            for s in &suspend {
+                let (a, b) = s.split_once("..").ok_or_else(|| {
+                    Failure(2, format!("--suspend “{s}” 应形如 2021-10-11..2021-10-19"))
+                })?;
+                suspensions.push(Suspension {
+                    kind: SuspensionKind::ThirdParty,
+                    from: date_arg(a)?,
+                    to: date_arg(b)?,
+                    ongoing: false,
+                });
+            }
+            let clock = Clock {
+                received: Some(received),
+                correction_received,
+                suspensions,
+                extended,
+            };
+            let cal = calendar_for(&db).await?;
+            let due = answer_due(&cal, &clock).map_err(|e| Failure(2, e.to_string()))?;
+            say!("{}", due.date);
+            if explain {
+                for step in &due.steps {
+                    eprintln!("  {step}");
+                }
+            }
+            Ok(())
+        }
+        Command::Fee { command } => {
+            use gongkai_core::fees::{items_total, pages_fee};
+            let (n, f): (&str, fn(u64) -> u64) = match &command {
+                FeeCommand::Items { n } => (n, items_total),
+                FeeCommand::Pages { n } => (n, pages_fee),
+            };
+            let n: u64 = n
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| *n <= 1_000_000_000)
+                .ok_or_else(|| Failure(2, format!("N 应为非负整数，而不是“{n}”")))?;
+            say!("{}", f(n));
+            Ok(())
+        }
     }
 }
 

@@ -255,3 +255,63 @@ fn bad_options_exit_2_with_a_message() {
     let o = gongkai(&["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn deadline_and_fee_commands() {
+    let o = gongkai(&["deadline", "--received", "2021-09-28"]);
+    assert_eq!(stdout(&o), "2021-11-01\n");
+    let o = gongkai(&[
+        "deadline",
+        "--received",
+        "2021-09-28",
+        "--suspend",
+        "2021-10-11..2021-10-19",
+        "--explain",
+    ]);
+    assert_eq!(stdout(&o), "2021-11-09\n");
+    assert!(stderr(&o).contains("顺延 6 个工作日"));
+    let o = gongkai(&[
+        "deadline",
+        "--received",
+        "2021-09-28",
+        "--correction-received",
+        "2021-10-11",
+        "--extended",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "2021-12-06\n");
+    for args in [
+        vec![
+            "deadline",
+            "--received",
+            "2021-09-28",
+            "--correction-received",
+            "2021-09-01",
+        ],
+        vec!["deadline", "--received", "2021-13-01"],
+        vec![
+            "deadline",
+            "--received",
+            "2021-09-28",
+            "--suspend",
+            "2021-10-19..2021-10-11",
+        ],
+        vec![
+            "deadline",
+            "--received",
+            "2021-09-28",
+            "--suspend",
+            "yesterday",
+        ],
+        vec!["fee", "items", "-3"],
+        vec!["fee", "pages", "2.5"],
+    ] {
+        let o = gongkai(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(!stderr(&o).contains("panicked"));
+    }
+    assert_eq!(stdout(&gongkai(&["fee", "items", "10"])), "0\n");
+    assert_eq!(stdout(&gongkai(&["fee", "items", "35"])), "3000\n");
+    assert_eq!(stdout(&gongkai(&["fee", "pages", "101"])), "720\n");
+    assert_eq!(stdout(&gongkai(&["fee", "pages", "201"])), "2740\n");
+}

@@ -4,7 +4,11 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod deadline;
+pub mod fees;
+pub mod ids;
 pub mod org;
+pub mod taxonomy;
 
 pub use calendar::{Calendar, CalendarEntry, CalendarError, DayKind};
 pub use org::{Role, UnitKind};

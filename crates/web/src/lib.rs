@@ -32,7 +32,6 @@ pub struct WebConfig {
     pub secure_cookies: bool,
 }
 
-
 /// The whole site.
 pub fn router(state: AppState) -> Router {
     Router::new()
