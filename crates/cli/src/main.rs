@@ -65,6 +65,12 @@ enum Command {
         /// Mark cookies Secure (set this when the site is served over HTTPS)
         #[arg(long, env = "GONGKAI_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Online applications accepted per client address per hour
+        #[arg(long, env = "GONGKAI_APPLICATIONS_PER_HOUR", default_value_t = 20)]
+        applications_per_hour: usize,
+        /// Application status look-ups per client address per hour
+        #[arg(long, env = "GONGKAI_STATUS_LOOKUPS_PER_HOUR", default_value_t = 60)]
+        status_lookups_per_hour: usize,
     },
     /// Apply the database schema (both engines have the same migrations)
     Migrate {
@@ -323,7 +329,16 @@ async fn run(command: Command) -> Outcome {
             listen,
             demo,
             secure_cookies,
-        } => serve(db, listen, demo, secure_cookies).await,
+            applications_per_hour,
+            status_lookups_per_hour,
+        } => {
+            let config = gongkai_web::WebConfig {
+                secure_cookies,
+                applications_per_hour,
+                status_lookups_per_hour,
+            };
+            serve(db, listen, demo, config).await
+        }
         Command::Migrate { db } => {
             let store = open(&db).await?;
             say!("数据库结构已是最新（{}）。", store.backend());
@@ -415,7 +430,7 @@ async fn run(command: Command) -> Outcome {
     }
 }
 
-async fn serve(db: DbArgs, listen: String, demo: bool, secure_cookies: bool) -> Outcome {
+async fn serve(db: DbArgs, listen: String, demo: bool, config: gongkai_web::WebConfig) -> Outcome {
     let addr: SocketAddr = listen
         .parse()
         .map_err(|_| Failure(2, format!("监听地址“{listen}”无效，应形如 127.0.0.1:8080")))?;
@@ -436,10 +451,7 @@ async fn serve(db: DbArgs, listen: String, demo: bool, secure_cookies: bool) -> 
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Failure(2, format!("无法监听 {addr}：{e}")))?;
-    let state = gongkai_web::AppState {
-        store: store.clone(),
-        config: gongkai_web::WebConfig { secure_cookies },
-    };
+    let state = gongkai_web::AppState::new(store.clone(), config);
     tracing::info!(
         database = store.backend(),
         "gongkai listening on http://{addr}"

@@ -2,11 +2,13 @@
 //!
 //! No I/O lives here: every statutory rule is written once, with the article it implements.
 
+pub mod application;
 pub mod audit;
 pub mod calendar;
 pub mod deadline;
 pub mod fees;
 pub mod ids;
+pub mod letters;
 pub mod org;
 pub mod taxonomy;
 

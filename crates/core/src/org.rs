@@ -164,6 +164,16 @@ pub fn check_password(pw: &str) -> Result<(), String> {
     }
 }
 
+/// A postal code: empty, or 6 digits.
+pub fn check_postcode(code: &str) -> Result<(), String> {
+    let code = code.trim();
+    if code.is_empty() || (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())) {
+        Ok(())
+    } else {
+        Err("邮政编码应为 6 位数字".into())
+    }
+}
+
 /// Check a required text field counted in characters.
 pub fn check_text(
     label: &str,

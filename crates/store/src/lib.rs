@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

@@ -4,7 +4,7 @@
 use crate::{FieldError, Result, Store, StoreError, Tx, audit, now, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use gongkai_core::UnitKind;
-use gongkai_core::org::{check_text, check_unit_code};
+use gongkai_core::org::{check_postcode, check_text, check_unit_code};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -157,12 +157,7 @@ impl UnitInput {
             "office_internet",
             check_text("互联网联系方式", &self.office_internet, false, 128),
         );
-        let postcode_ok = self.office_postcode.is_empty()
-            || (self.office_postcode.len() == 6
-                && self.office_postcode.bytes().all(|b| b.is_ascii_digit()));
-        if !postcode_ok {
-            push("office_postcode", Err("邮政编码应为 6 位数字".into()));
-        }
+        push("office_postcode", check_postcode(&self.office_postcode));
         for (field, label, value) in [
             ("office_phone", "联系电话", &self.office_phone),
             ("office_fax", "传真号码", &self.office_fax),

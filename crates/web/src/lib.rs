@@ -9,8 +9,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 mod api;
+mod apply;
 mod console;
+mod console_apps;
+mod docx;
 mod error;
+mod limit;
 mod portal;
 mod session;
 mod view;
@@ -23,20 +27,59 @@ pub use error::AppError;
 pub struct AppState {
     pub store: Store,
     pub config: WebConfig,
+    limits: std::sync::Arc<Limits>,
+}
+
+struct Limits {
+    /// Application submissions per address.
+    apply: limit::RateLimiter,
+    /// Status look-ups (tracking code + password) per address: slows password guessing.
+    status: limit::RateLimiter,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        let hour = std::time::Duration::from_secs(3600);
+        let limits = Limits {
+            apply: limit::RateLimiter::new(config.applications_per_hour, hour),
+            status: limit::RateLimiter::new(config.status_lookups_per_hour, hour),
+        };
+        AppState {
+            store,
+            config,
+            limits: std::sync::Arc::new(limits),
+        }
+    }
 }
 
 /// Options of the web server (all documented in the README's configuration table).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct WebConfig {
     /// Mark cookies `Secure` (set when the site is served over HTTPS, as it must be in production).
     pub secure_cookies: bool,
+    /// Online applications accepted per client address per hour.
+    pub applications_per_hour: usize,
+    /// Application status look-ups per client address per hour.
+    pub status_lookups_per_hour: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            applications_per_hour: 20,
+            status_lookups_per_hour: 60,
+        }
+    }
 }
 
 /// The whole site.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(portal::routes())
+        .merge(apply::routes())
         .merge(console::routes())
+        .merge(console_apps::routes())
         .merge(api::routes())
         .fallback(portal::not_found)
         .with_state(state)

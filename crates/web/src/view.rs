@@ -204,3 +204,211 @@ pub struct AuditPage {
     pub verification: String,
     pub verified_ok: bool,
 }
+
+// ---- applications, public ----
+
+pub type Options = Vec<(String, String)>;
+
+pub fn options(table: &[(&str, &str)]) -> Options {
+    table
+        .iter()
+        .map(|(k, l)| (k.to_string(), l.to_string()))
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "portal/apply.html")]
+pub struct ApplyPage {
+    pub site_name: String,
+    pub token: String,
+    pub input: gongkai_store::applications::ApplicationInput,
+    pub errors: Errors,
+    pub units: Options,
+    pub applicant_types: Options,
+    pub id_kinds: Options,
+    pub forms: Options,
+    pub deliveries: Options,
+}
+
+#[derive(Template)]
+#[template(path = "portal/apply_done.html")]
+pub struct ApplyDonePage {
+    pub site_name: String,
+    pub unit_name: String,
+    pub code: String,
+    pub password: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal/status_form.html")]
+pub struct StatusFormPage {
+    pub site_name: String,
+    pub code: String,
+    pub error: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal/status.html")]
+pub struct StatusPage {
+    pub site_name: String,
+    pub app: gongkai_store::applications::Application,
+    pub password: String,
+    pub masked_name: String,
+    pub masked_phone: String,
+    pub stage: &'static str,
+    pub received: Option<chrono::NaiveDate>,
+    pub due: Option<chrono::NaiveDate>,
+    pub no_due: &'static str,
+    pub letters: Vec<gongkai_store::applications::Letter>,
+}
+
+#[derive(Template)]
+#[template(path = "letter.html")]
+pub struct LetterPage {
+    pub letter: gongkai_store::applications::Letter,
+    pub tracking_code: String,
+    pub paragraphs: Vec<String>,
+}
+
+impl LetterPage {
+    pub fn new(letter: gongkai_store::applications::Letter, tracking_code: String) -> LetterPage {
+        let paragraphs = letter
+            .body
+            .split('\n')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
+        LetterPage {
+            letter,
+            tracking_code,
+            paragraphs,
+        }
+    }
+}
+
+// ---- applications, console ----
+
+pub struct WorkRow {
+    pub app: gongkai_store::applications::Application,
+    pub stage: &'static str,
+    pub received: String,
+    pub due: String,
+    /// Working days left (negative: overdue), when there is a due date.
+    pub remaining: Option<i64>,
+    pub handler: String,
+}
+
+impl WorkRow {
+    pub fn class(&self) -> &'static str {
+        match self.remaining {
+            Some(r) if r < 0 => "overdue",
+            Some(r) if r <= 3 => "soon",
+            _ => "",
+        }
+    }
+
+    pub fn remaining_text(&self) -> String {
+        match self.remaining {
+            Some(r) if r < 0 => format!("已超期 {} 个工作日", -r),
+            Some(0) => "今天到期".into(),
+            Some(r) => format!("剩余 {r} 个工作日"),
+            None => "—".into(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/applications.html")]
+pub struct WorkbenchPage {
+    pub me: Me,
+    pub rows: Vec<WorkRow>,
+    pub stages: Options,
+    pub channels: Options,
+    pub applicant_types: Options,
+    pub handlers: Options,
+    pub f_stage: String,
+    pub f_channel: String,
+    pub f_type: String,
+    pub f_handler: String,
+    pub show_all: bool,
+    pub can_act: bool,
+}
+
+#[derive(Template)]
+#[template(path = "console/application_new.html")]
+pub struct RegisterPage {
+    pub me: Me,
+    pub input: gongkai_store::applications::ApplicationInput,
+    pub channel: String,
+    pub received_on: String,
+    pub errors: Errors,
+    pub units: Options,
+    pub channels: Options,
+    pub applicant_types: Options,
+    pub id_kinds: Options,
+    pub forms: Options,
+    pub deliveries: Options,
+    pub rules: Vec<(&'static str, &'static str)>,
+}
+
+pub struct TimelineRow {
+    pub text: String,
+    pub actor: String,
+    pub recorded: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/application.html")]
+pub struct ApplicationPage {
+    pub me: Me,
+    pub app: gongkai_store::applications::Application,
+    pub labels: AppLabels,
+    pub stage: &'static str,
+    pub is_open: bool,
+    pub received: bool,
+    pub due_steps: Vec<String>,
+    pub no_due: String,
+    pub warnings: Vec<String>,
+    pub timeline: Vec<TimelineRow>,
+    pub open_consultations: Options,
+    pub fee_notice: bool,
+    pub fee_paid: bool,
+    pub extended: bool,
+    pub correction_allowed: bool,
+    pub awaiting_correction: bool,
+    pub month_count: u64,
+    pub letters: Vec<gongkai_store::applications::Letter>,
+    pub cases: Vec<gongkai_store::applications::ReviewCase>,
+    pub repeats: Vec<gongkai_store::applications::Application>,
+    pub outcomes: Options,
+    pub case_kinds: Options,
+    pub case_results: Options,
+    pub error: String,
+    pub notice: String,
+    pub today: String,
+    pub can_act: bool,
+}
+
+pub struct AppLabels {
+    pub channel: &'static str,
+    pub applicant_type: &'static str,
+    pub id_kind: &'static str,
+    pub form_wanted: &'static str,
+    pub delivery: &'static str,
+    pub outcome: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/answer.html")]
+pub struct AnswerPage {
+    pub me: Me,
+    pub app: gongkai_store::applications::Application,
+    pub outcome: String,
+    pub outcome_label: String,
+    pub outcomes: Options,
+    pub on: String,
+    pub title: String,
+    pub body: String,
+    pub error: String,
+}

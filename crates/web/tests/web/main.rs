@@ -1,6 +1,8 @@
 //! The real server on a real database (SQLite, or PostgreSQL with GONGKAI_TEST_DATABASE_URL),
 //! driven over HTTP as a browser or API client would; one test in real Chromium.
 
+mod applications;
+
 use gongkai_store::Store;
 use gongkai_store::demo::DemoAccount;
 use gongkai_store::testkit::{self, TestDb};
@@ -8,15 +10,15 @@ use gongkai_web::{AppState, WebConfig};
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 
-struct App {
-    base: String,
-    accounts: Vec<DemoAccount>,
-    store: Store,
+pub struct App {
+    pub base: String,
+    pub accounts: Vec<DemoAccount>,
+    pub store: Store,
     _db: TestDb,
 }
 
 impl App {
-    fn password(&self, username: &str) -> &str {
+    pub fn password(&self, username: &str) -> &str {
         &self
             .accounts
             .iter()
@@ -25,11 +27,11 @@ impl App {
             .password
     }
 
-    fn url(&self, path: &str) -> String {
+    pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
 
-    fn client(&self) -> reqwest::Client {
+    pub fn client(&self) -> reqwest::Client {
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(Policy::none())
@@ -38,7 +40,7 @@ impl App {
     }
 
     /// A client logged in as `username`, and the CSRF token of its session.
-    async fn login(&self, username: &str) -> (reqwest::Client, String) {
+    pub async fn login(&self, username: &str) -> (reqwest::Client, String) {
         let c = self.client();
         let page = c
             .get(self.url("/console/login"))
@@ -75,7 +77,7 @@ impl App {
 }
 
 /// The value of the first hidden input called `name`.
-fn hidden(html: &str, name: &str) -> String {
+pub fn hidden(html: &str, name: &str) -> String {
     let key = format!("name=\"{name}\" value=\"");
     let start = html
         .find(&key)
@@ -84,16 +86,18 @@ fn hidden(html: &str, name: &str) -> String {
     html[start..start + html[start..].find('"').unwrap()].to_string()
 }
 
-async fn spawn_app() -> App {
+pub async fn spawn_app() -> App {
+    spawn_app_with(WebConfig::default()).await
+}
+
+pub async fn spawn_app_with(config: WebConfig) -> App {
     let db = testkit::fresh().await.unwrap();
     let store = Store::open_and_migrate(&db.location).await.unwrap();
     let accounts = store.create_demo().await.unwrap();
+    testkit::cover_coming_years(&store).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState {
-        store: store.clone(),
-        config: WebConfig::default(),
-    };
+    let state = AppState::new(store.clone(), config);
     tokio::spawn(gongkai_web::serve(state, listener));
     App {
         base,
@@ -208,7 +212,7 @@ async fn api_health_units_workdays_and_openapi() {
         ("/api/v1/workdays/add?date=2021-02-30&n=1", 400, "不存在"),
         ("/api/v1/workdays/add?date=2021-09-28&n=-3", 400, "整数"),
         ("/api/v1/workdays/add?n=3", 400, "date"),
-        ("/api/v1/workdays/add?date=2026-12-20&n=20", 422, "2027"),
+        ("/api/v1/workdays/add?date=2040-06-01&n=20", 422, "2040"),
         (
             "/api/v1/workdays/count?from=2021-10-01&to=2021-09-01",
             422,
@@ -569,13 +573,13 @@ async fn office_adds_staff_and_imports_the_calendar() {
             .text("csrf", csrf.clone())
             .part(
                 "file",
-                reqwest::multipart::Part::bytes(csv.as_bytes()).file_name("2027.csv"),
+                reqwest::multipart::Part::bytes(csv.as_bytes()).file_name("2041.csv"),
             )
     };
     let r = admin
         .post(app.url("/console/calendar"))
         .multipart(upload(
-            "date,name,kind,notice\n2027-01-01,元旦,off,n27\n2027-01-02,元旦,maybe,n27\n",
+            "date,name,kind,notice\n2041-01-01,元旦,off,n41\n2041-01-02,元旦,maybe,n41\n",
         ))
         .send()
         .await
@@ -588,36 +592,36 @@ async fn office_adds_staff_and_imports_the_calendar() {
             .await
             .unwrap()
             .covered_years()
-            .contains(&2027)
+            .contains(&2041)
     );
     let r = admin
         .post(app.url("/console/calendar"))
         .multipart(upload(
-            "date,name,kind,notice\n2027-01-01,元旦,off,n27\n2027-02-06,春节,work,n27\n",
+            "date,name,kind,notice\n2041-01-01,元旦,off,n41\n2041-01-05,元旦,work,n41\n",
         ))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = admin
-        .get(app.url("/console/calendar?year=2027"))
+        .get(app.url("/console/calendar?year=2041"))
         .send()
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    assert!(page.contains("2027-02-06") && page.contains("调休上班"));
+    assert!(page.contains("2041-01-05") && page.contains("调休上班"));
     let r: serde_json::Value = app
         .client()
-        .get(app.url("/api/v1/workdays/add?date=2026-12-31&n=1"))
+        .get(app.url("/api/v1/workdays/add?date=2040-12-31&n=1"))
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    assert_eq!(r["result"], "2027-01-04");
+    assert_eq!(r["result"], "2041-01-02");
 
     // Editors cannot import.
     let (editor, ecsrf) = app.login("zjj-editor").await;

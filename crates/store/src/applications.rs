@@ -1,0 +1,810 @@
+//! Applications (依申请公开): registration online or by staff, the event timeline, letters, review
+//! cases. Stage and due date are derived by `gongkai_core::application` from the events; the
+//! `outcome`, `concluded_on` and `fee_yuan` columns are written from the events in the same
+//! transaction, for querying only.
+
+use crate::{FieldError, Result, Store, StoreError, Tx, audit, now, on_pool, on_tx};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use gongkai_core::application::{Channel, Event, Progress, check_next, progress};
+use gongkai_core::ids::{CreditCode, IdCardNumber, check_phone};
+use gongkai_core::org::{check_postcode, check_text};
+use gongkai_core::taxonomy::{ApplicantType, CaseKind, CaseResult};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Application {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub tracking_code: String,
+    pub channel: String,
+    pub applicant_type: String,
+    pub applicant_name: String,
+    pub id_kind: String,
+    pub id_number: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub postcode: String,
+    pub info_description: String,
+    pub info_doc_number: String,
+    pub purpose: String,
+    pub form_wanted: String,
+    pub delivery: String,
+    pub submitted_at: DateTime<Utc>,
+    pub handler_id: Option<i64>,
+    pub outcome: Option<String>,
+    pub concluded_on: Option<NaiveDate>,
+    pub fee_yuan: i64,
+}
+
+impl Application {
+    pub fn channel(&self) -> Channel {
+        Channel::parse(&self.channel).unwrap_or(Channel::Online)
+    }
+
+    pub fn applicant_type_label(&self) -> &'static str {
+        ApplicantType::parse(&self.applicant_type)
+            .map(|t| t.label())
+            .unwrap_or("")
+    }
+}
+
+const APP_SELECT: &str = "SELECT a.id, a.unit_id, u.code AS unit_code, u.name AS unit_name, \
+    a.tracking_code, a.channel, a.applicant_type, a.applicant_name, a.id_kind, a.id_number, a.phone, \
+    a.email, a.address, a.postcode, a.info_description, a.info_doc_number, a.purpose, a.form_wanted, \
+    a.delivery, a.submitted_at, a.handler_id, a.outcome, a.concluded_on, a.fee_yuan \
+    FROM applications a JOIN units u ON u.id = a.unit_id";
+
+/// The forms of information an applicant may ask for (Art. 29(三)).
+pub const FORMS: [(&str, &str); 4] = [
+    ("paper", "纸质"),
+    ("email", "电子邮件"),
+    ("disc", "光盘"),
+    ("onsite", "当场阅读"),
+];
+/// How the applicant obtains it.
+pub const DELIVERIES: [(&str, &str); 4] = [
+    ("post", "邮寄"),
+    ("pickup", "自行领取"),
+    ("email", "电子邮件"),
+    ("online", "网上获取"),
+];
+/// Identity documents.
+pub const ID_KINDS: [(&str, &str); 3] = [
+    ("id_card", "居民身份证"),
+    ("credit_code", "统一社会信用代码"),
+    ("other", "其他证件"),
+];
+
+pub fn label_of(table: &[(&'static str, &'static str)], key: &str) -> &'static str {
+    table
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, l)| *l)
+        .unwrap_or("")
+}
+
+/// What an applicant (or staff registering a paper application) fills in.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ApplicationInput {
+    pub unit_code: String,
+    pub applicant_type: String,
+    pub applicant_name: String,
+    pub id_kind: String,
+    pub id_number: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub postcode: String,
+    pub info_description: String,
+    pub info_doc_number: String,
+    pub purpose: String,
+    pub form_wanted: String,
+    pub delivery: String,
+}
+
+impl ApplicationInput {
+    /// Every problem at once, by field; also returns the normalised ID number.
+    pub fn check(&self, today: NaiveDate) -> (Vec<FieldError>, String) {
+        let mut errs = Vec::new();
+        let mut push = |field: &'static str, r: std::result::Result<(), String>| {
+            if let Err(message) = r {
+                errs.push(FieldError { field, message });
+            }
+        };
+        if self.unit_code.trim().is_empty() {
+            push("unit_code", Err("请选择受理申请的机关".into()));
+        }
+        let kind = ApplicantType::parse(self.applicant_type.trim());
+        push(
+            "applicant_type",
+            kind.map(|_| ())
+                .ok_or_else(|| "请选择申请人类型".to_string()),
+        );
+        let name_label = if kind.is_some_and(ApplicantType::is_natural_person) {
+            "姓名"
+        } else {
+            "申请人名称"
+        };
+        push(
+            "applicant_name",
+            check_text(name_label, &self.applicant_name, true, 100),
+        );
+        let mut id_number = self.id_number.trim().to_string();
+        match self.id_kind.trim() {
+            "id_card" => match IdCardNumber::parse(&id_number, today) {
+                Ok(id) => id_number = id.as_str().to_string(),
+                Err(m) => push("id_number", Err(m)),
+            },
+            "credit_code" => match CreditCode::parse(&id_number) {
+                Ok(c) => id_number = c.as_str().to_string(),
+                Err(m) => push("id_number", Err(m)),
+            },
+            "other" => push("id_number", check_text("证件号码", &id_number, true, 64)),
+            _ => push("id_kind", Err("请选择身份证明的种类".into())),
+        }
+        if kind.is_some_and(ApplicantType::is_natural_person)
+            && self.id_kind.trim() == "credit_code"
+        {
+            push(
+                "id_kind",
+                Err("自然人请使用居民身份证或其他个人证件".into()),
+            );
+        }
+        if kind.is_some_and(|k| !k.is_natural_person()) && self.id_kind.trim() == "id_card" {
+            push(
+                "id_kind",
+                Err("法人或其他组织请填写统一社会信用代码（无代码的选择其他证件）".into()),
+            );
+        }
+        push("phone", check_phone(&self.phone).map(|_| ()));
+        let email = self.email.trim();
+        if !email.is_empty() {
+            let ok = email.chars().count() <= 100
+                && email
+                    .split_once('@')
+                    .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.starts_with('.'));
+            push(
+                "email",
+                if ok {
+                    Ok(())
+                } else {
+                    Err("电子邮箱格式不正确，例如 name@example.com".into())
+                },
+            );
+        }
+        push("address", check_text("通信地址", &self.address, false, 200));
+        push("postcode", check_postcode(&self.postcode));
+        push(
+            "info_description",
+            check_text(
+                "所需政府信息的名称、文号或特征描述",
+                &self.info_description,
+                true,
+                2000,
+            ),
+        );
+        push(
+            "info_doc_number",
+            check_text("文号", &self.info_doc_number, false, 100),
+        );
+        push("purpose", check_text("用途说明", &self.purpose, false, 500));
+        if label_of(&FORMS, self.form_wanted.trim()).is_empty() {
+            push("form_wanted", Err("请选择获取信息的载体形式".into()));
+        }
+        let delivery = self.delivery.trim();
+        if label_of(&DELIVERIES, delivery).is_empty() {
+            push("delivery", Err("请选择获取信息的方式".into()));
+        }
+        if delivery == "post" && self.address.trim().is_empty() {
+            push("address", Err("选择邮寄的，请填写通信地址".into()));
+        }
+        if delivery == "email" && email.is_empty() {
+            push("email", Err("选择电子邮件方式的，请填写电子邮箱".into()));
+        }
+        (errs, id_number)
+    }
+}
+
+/// One recorded event.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRecord {
+    pub id: i64,
+    pub event: Event,
+    pub recorded_at: DateTime<Utc>,
+    pub actor: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: i64,
+    detail: String,
+    recorded_at: DateTime<Utc>,
+    actor: String,
+}
+
+/// A letter to the applicant (告知书, 答复书 …).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Letter {
+    pub id: i64,
+    pub application_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub issued_on: NaiveDate,
+}
+
+/// An administrative reconsideration or lawsuit about an answer.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ReviewCase {
+    pub id: i64,
+    pub application_id: i64,
+    pub kind: String,
+    pub filed_on: NaiveDate,
+    pub result: String,
+    pub result_on: Option<NaiveDate>,
+    pub note: String,
+}
+
+impl ReviewCase {
+    pub fn kind_label(&self) -> &'static str {
+        CaseKind::parse(&self.kind)
+            .map(CaseKind::label)
+            .unwrap_or("")
+    }
+
+    pub fn result_label(&self) -> &'static str {
+        CaseResult::parse(&self.result)
+            .map(CaseResult::label)
+            .unwrap_or("")
+    }
+}
+
+/// A review case as filed.
+#[derive(Debug, Clone, Default)]
+pub struct NewCase {
+    /// `reconsideration`, `direct_lawsuit` or `lawsuit_after_reconsideration`.
+    pub kind: String,
+    pub filed_on: NaiveDate,
+    /// `upheld`, `corrected`, `other` or `pending`.
+    pub result: String,
+    pub result_on: Option<NaiveDate>,
+    pub note: String,
+}
+
+/// What the submitter gets back: the tracking code and the query password.
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    pub application: Application,
+    pub password: String,
+    /// The same submission arrived before (a double click): nothing new was stored.
+    pub duplicate: bool,
+}
+
+fn password_hash(code: &str, password: &str) -> String {
+    hex::encode(Sha256::digest(format!("{code}\u{0}{password}").as_bytes()))
+}
+
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// Characters from a digest, in an alphabet without look-alikes.
+fn readable(bytes: &[u8], n: usize) -> String {
+    bytes
+        .iter()
+        .take(n)
+        .map(|b| CODE_ALPHABET[(*b as usize) % CODE_ALPHABET.len()] as char)
+        .collect()
+}
+
+impl Store {
+    /// The installation's secret for derived values, created on first use.
+    pub(crate) async fn secret(&self) -> Result<String> {
+        if let Some(s) = self.meta("secret").await? {
+            return Ok(s);
+        }
+        let s = crate::auth::random_token();
+        let mut tx = self.begin_write().await?;
+        on_tx!(&mut tx, c => sqlx::query("INSERT INTO meta (key, value) VALUES ('secret', $1) ON CONFLICT (key) DO NOTHING")
+            .bind(&s).execute(c).await?.rows_affected());
+        tx.commit().await?;
+        Ok(self.meta("secret").await?.unwrap_or(s))
+    }
+
+    /// Register an application. `received_on` is the Art. 31 receipt date when staff register one
+    /// received in person, by post, fax or e-mail; an online one waits for staff to confirm it.
+    /// `idempotency_key` (the form's one-time token) makes a repeated submission return the first.
+    pub async fn submit_application(
+        &self,
+        actor: &str,
+        channel: Channel,
+        input: &ApplicationInput,
+        received_on: Option<NaiveDate>,
+        idempotency_key: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Submitted> {
+        let secret = self.secret().await?;
+        let key = idempotency_key
+            .map(str::trim)
+            .filter(|k| !k.is_empty() && k.len() <= 128);
+        let derive = |k: &str| {
+            let d = Sha256::digest(format!("{secret}\u{0}{k}").as_bytes());
+            (readable(&d[..6], 6), readable(&d[6..16], 8))
+        };
+        if let Some(k) = key
+            && let Some(existing) = self.application_by_idempotency(k).await?
+        {
+            let (_, password) = derive(k);
+            return Ok(Submitted {
+                application: existing,
+                password,
+                duplicate: true,
+            });
+        }
+        let (mut errs, id_number) = input.check(today);
+        if let Some(r) = received_on
+            && r > today
+        {
+            errs.push(FieldError {
+                field: "received_on",
+                message: "收到申请的日期不能晚于今天".into(),
+            });
+        }
+        if channel != Channel::Online && received_on.is_none() {
+            errs.push(FieldError {
+                field: "received_on",
+                message: "请填写收到申请的日期（第三十一条）".into(),
+            });
+        }
+        let unit = self.unit_by_code(input.unit_code.trim()).await?;
+        if unit.is_none() && !input.unit_code.trim().is_empty() {
+            errs.push(FieldError {
+                field: "unit_code",
+                message: "所选机关不存在，请重新选择".into(),
+            });
+        }
+        let (Some(unit), true) = (unit, errs.is_empty()) else {
+            return Err(StoreError::Invalid(errs));
+        };
+        let random_key;
+        let k = match key {
+            Some(k) => k,
+            None => {
+                random_key = crate::auth::random_token();
+                &random_key
+            }
+        };
+        let (suffix, password) = derive(k);
+        let tracking_code = format!("{}{}", today.format("%Y%m%d"), suffix);
+        let mut tx = self.begin_write().await?;
+        let t = |s: &str| s.trim().to_string();
+        let inserted: Option<(i64,)> = on_tx!(&mut tx, c => sqlx::query_as(
+            "INSERT INTO applications (unit_id, tracking_code, password_hash, channel, applicant_type, \
+             applicant_name, id_kind, id_number, phone, email, address, postcode, info_description, \
+             info_doc_number, purpose, form_wanted, delivery, submitted_at, idempotency_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+             ON CONFLICT DO NOTHING RETURNING id")
+            .bind(unit.id).bind(&tracking_code).bind(password_hash(&tracking_code, &password))
+            .bind(channel.as_str()).bind(t(&input.applicant_type)).bind(t(&input.applicant_name))
+            .bind(t(&input.id_kind)).bind(&id_number).bind(t(&input.phone)).bind(t(&input.email))
+            .bind(t(&input.address)).bind(t(&input.postcode)).bind(t(&input.info_description))
+            .bind(t(&input.info_doc_number)).bind(t(&input.purpose)).bind(t(&input.form_wanted))
+            .bind(t(&input.delivery)).bind(now()).bind(key)
+            .fetch_optional(c).await?);
+        let Some((id,)) = inserted else {
+            // A concurrent twin of this submission won the race: answer with it.
+            drop(tx);
+            let existing = match key {
+                Some(k) => self.application_by_idempotency(k).await?,
+                None => None,
+            }
+            .ok_or_else(|| StoreError::Conflict("申请编号冲突，请重新提交".into()))?;
+            return Ok(Submitted {
+                application: existing,
+                password,
+                duplicate: true,
+            });
+        };
+        if let Some(r) = received_on {
+            insert_event(&mut tx, id, &Event::Received { on: r }, actor).await?;
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            "application.create",
+            &format!("application:{tracking_code}"),
+            &serde_json::Value::Null,
+            &json!({"unit": unit.code, "channel": channel.as_str(), "applicant_type": input.applicant_type.trim(), "received_on": received_on}),
+        )
+        .await?;
+        tx.commit().await?;
+        let application = self
+            .application(id)
+            .await?
+            .ok_or_else(|| StoreError::Internal("application vanished".into()))?;
+        Ok(Submitted {
+            application,
+            password,
+            duplicate: false,
+        })
+    }
+
+    async fn application_by_idempotency(&self, key: &str) -> Result<Option<Application>> {
+        let sql = format!("{APP_SELECT} WHERE a.idempotency_key = $1");
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, Application>(sqlx::AssertSqlSafe(sql))
+            .bind(key).fetch_optional(p).await?),
+        )
+    }
+
+    pub async fn application(&self, id: i64) -> Result<Option<Application>> {
+        let sql = format!("{APP_SELECT} WHERE a.id = $1");
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, Application>(sqlx::AssertSqlSafe(sql))
+            .bind(id).fetch_optional(p).await?),
+        )
+    }
+
+    pub async fn application_by_code(&self, code: &str) -> Result<Option<Application>> {
+        let sql = format!("{APP_SELECT} WHERE a.tracking_code = $1");
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, Application>(sqlx::AssertSqlSafe(sql))
+            .bind(code.trim().to_ascii_uppercase()).fetch_optional(p).await?),
+        )
+    }
+
+    /// The application a tracking code and query password open (constant-time comparison).
+    pub async fn application_for_applicant(
+        &self,
+        code: &str,
+        password: &str,
+    ) -> Result<Option<Application>> {
+        let code = code.trim().to_ascii_uppercase();
+        let row: Option<(String,)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT password_hash FROM applications WHERE tracking_code = $1")
+            .bind(&code).fetch_optional(p).await?);
+        let given = password_hash(&code, password.trim());
+        let stored = row.map(|(h,)| h).unwrap_or_default();
+        let same = stored.len() == given.len()
+            && stored
+                .bytes()
+                .zip(given.bytes())
+                .fold(0u8, |a, (x, y)| a | (x ^ y))
+                == 0;
+        if !same {
+            return Ok(None);
+        }
+        self.application_by_code(&code).await
+    }
+
+    /// Applications of one unit (or all with `None`), newest first; `open_only` keeps those not
+    /// yet concluded.
+    pub async fn applications(
+        &self,
+        unit_id: Option<i64>,
+        open_only: bool,
+    ) -> Result<Vec<Application>> {
+        let sql = format!(
+            "{APP_SELECT} WHERE ($1 IS NULL OR a.unit_id = $1) AND ($2 = FALSE OR a.outcome IS NULL) \
+             ORDER BY a.id DESC"
+        );
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, Application>(sqlx::AssertSqlSafe(sql))
+            .bind(unit_id).bind(open_only).fetch_all(p).await?),
+        )
+    }
+
+    pub async fn events(&self, application_id: i64) -> Result<Vec<EventRecord>> {
+        let rows = on_pool!(self, p => sqlx::query_as::<_, EventRow>(
+            "SELECT id, detail, recorded_at, actor FROM application_events WHERE application_id = $1 ORDER BY id")
+            .bind(application_id).fetch_all(p).await?);
+        rows.into_iter()
+            .map(|r| {
+                let event = serde_json::from_str(&r.detail)
+                    .map_err(|e| StoreError::Internal(format!("event {}: {e}", r.id)))?;
+                Ok(EventRecord {
+                    id: r.id,
+                    event,
+                    recorded_at: r.recorded_at,
+                    actor: r.actor,
+                })
+            })
+            .collect()
+    }
+
+    /// Derive the progress of an application as of `today`.
+    pub async fn progress(&self, application_id: i64, today: NaiveDate) -> Result<Progress> {
+        let cal = self.calendar().await?;
+        let events: Vec<Event> = self
+            .events(application_id)
+            .await?
+            .into_iter()
+            .map(|r| r.event)
+            .collect();
+        progress(&cal, &events, today).map_err(|e| StoreError::Refused(e.to_string()))
+    }
+
+    /// Record an event after checking it may follow the ones before.
+    pub async fn add_event(
+        &self,
+        actor: &str,
+        application_id: i64,
+        event: Event,
+        today: NaiveDate,
+    ) -> Result<()> {
+        let cal = self.calendar().await?;
+        let mut tx = self.begin_write().await?;
+        let rows = on_tx!(&mut tx, c => sqlx::query_as::<_, EventRow>(
+            "SELECT id, detail, recorded_at, actor FROM application_events WHERE application_id = $1 ORDER BY id")
+            .bind(application_id).fetch_all(c).await?);
+        let app: Option<(String,)> = on_tx!(&mut tx, c => sqlx::query_as(
+            "SELECT tracking_code FROM applications WHERE id = $1").bind(application_id).fetch_optional(c).await?);
+        let Some((code,)) = app else {
+            return Err(StoreError::NotFound("没有这件申请".into()));
+        };
+        let events: Vec<Event> = rows
+            .iter()
+            .filter_map(|r| serde_json::from_str(&r.detail).ok())
+            .collect();
+        check_next(&cal, &events, &event, today).map_err(|m| StoreError::invalid("event", m))?;
+        insert_event(&mut tx, application_id, &event, actor).await?;
+        match &event {
+            Event::Answered { on, outcome } => {
+                on_tx!(&mut tx, c => sqlx::query("UPDATE applications SET outcome = $1, concluded_on = $2 WHERE id = $3")
+                    .bind(outcome).bind(*on).bind(application_id).execute(c).await?.rows_affected());
+            }
+            Event::FeePaid { amount_yuan, .. } => {
+                on_tx!(&mut tx, c => sqlx::query("UPDATE applications SET fee_yuan = $1 WHERE id = $2")
+                    .bind(*amount_yuan as i64).bind(application_id).execute(c).await?.rows_affected());
+            }
+            _ => {}
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            &format!("application.{}", event.kind()),
+            &format!("application:{code}"),
+            &serde_json::Value::Null,
+            &json!({"kind": event.kind(), "on": event.on()}),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Assign a handler (a staff member of the application's unit).
+    pub async fn assign_handler(
+        &self,
+        actor: &str,
+        application_id: i64,
+        handler: Option<i64>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        on_tx!(&mut tx, c => sqlx::query("UPDATE applications SET handler_id = $1 WHERE id = $2")
+            .bind(handler).bind(application_id).execute(c).await?.rows_affected());
+        audit::append(
+            &mut tx,
+            actor,
+            "application.assign",
+            &format!("application:{application_id}"),
+            &serde_json::Value::Null,
+            &json!({"handler_id": handler}),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// How many applications the same applicant (same ID document) had received in the natural
+    /// month of `on`, up to and including this one — the basis of 按件计收.
+    pub async fn applicant_month_count(&self, id_number: &str, on: NaiveDate) -> Result<u64> {
+        let first = on.with_day(1).unwrap_or(on);
+        let (n,): (i64,) = on_pool!(self, p => sqlx::query_as(
+            "SELECT COUNT(*) FROM application_events e JOIN applications a ON a.id = e.application_id \
+             WHERE a.id_number = $1 AND e.kind = 'received' AND e.on_date >= $2 AND e.on_date <= $3")
+            .bind(id_number).bind(first).bind(on).fetch_one(p).await?);
+        Ok(n as u64)
+    }
+
+    /// Earlier answered applications by the same applicant asking for much the same thing: a
+    /// possible 重复申请 (Art. 36(六)).
+    pub async fn possible_repeats(&self, app: &Application) -> Result<Vec<Application>> {
+        let sql = format!(
+            "{APP_SELECT} WHERE a.id_number = $1 AND a.id <> $2 AND a.outcome IS NOT NULL ORDER BY a.id DESC LIMIT 50"
+        );
+        let earlier = on_pool!(self, p => sqlx::query_as::<_, Application>(sqlx::AssertSqlSafe(sql))
+            .bind(&app.id_number).bind(app.id).fetch_all(p).await?);
+        Ok(earlier
+            .into_iter()
+            .filter(|e| similarity(&e.info_description, &app.info_description) >= 0.5)
+            .collect())
+    }
+
+    /// Issue a letter to the applicant.
+    pub async fn issue_letter(
+        &self,
+        actor: &str,
+        application_id: i64,
+        kind: &str,
+        title: &str,
+        body: &str,
+        issued_on: NaiveDate,
+    ) -> Result<Letter> {
+        if body.trim().is_empty() || title.trim().is_empty() {
+            return Err(StoreError::invalid("body", "文书标题和正文不能为空"));
+        }
+        let mut tx = self.begin_write().await?;
+        let letter: Letter = on_tx!(&mut tx, c => sqlx::query_as(
+            "INSERT INTO letters (application_id, kind, title, body, issued_on, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, application_id, kind, title, body, issued_on")
+            .bind(application_id).bind(kind).bind(title.trim()).bind(body).bind(issued_on).bind(now())
+            .fetch_one(c).await?);
+        audit::append(
+            &mut tx,
+            actor,
+            "letter.issue",
+            &format!("application:{application_id}"),
+            &serde_json::Value::Null,
+            &json!({"letter": letter.id, "kind": kind, "issued_on": issued_on}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(letter)
+    }
+
+    pub async fn letters(&self, application_id: i64) -> Result<Vec<Letter>> {
+        Ok(on_pool!(self, p => sqlx::query_as::<_, Letter>(
+            "SELECT id, application_id, kind, title, body, issued_on FROM letters WHERE application_id = $1 ORDER BY id")
+            .bind(application_id).fetch_all(p).await?))
+    }
+
+    pub async fn letter(&self, id: i64) -> Result<Option<Letter>> {
+        Ok(on_pool!(self, p => sqlx::query_as::<_, Letter>(
+            "SELECT id, application_id, kind, title, body, issued_on FROM letters WHERE id = $1")
+            .bind(id).fetch_optional(p).await?))
+    }
+
+    /// File a reconsideration or lawsuit about an application's answer.
+    pub async fn add_case(
+        &self,
+        actor: &str,
+        application_id: i64,
+        case: &NewCase,
+        today: NaiveDate,
+    ) -> Result<ReviewCase> {
+        let kind = CaseKind::parse(&case.kind).ok_or_else(|| {
+            StoreError::invalid(
+                "kind",
+                "请选择案件类型（行政复议、未经复议直接起诉、复议后起诉）",
+            )
+        })?;
+        let result = CaseResult::parse(&case.result)
+            .ok_or_else(|| StoreError::invalid("result", "请选择审理结果"))?;
+        check_case_dates(case.filed_on, result, case.result_on, today)?;
+        let mut tx = self.begin_write().await?;
+        let row: ReviewCase = on_tx!(&mut tx, c => sqlx::query_as(
+            "INSERT INTO review_cases (application_id, kind, filed_on, result, result_on, note) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, application_id, kind, filed_on, result, result_on, note")
+            .bind(application_id).bind(kind.as_str()).bind(case.filed_on).bind(result.as_str())
+            .bind(case.result_on).bind(case.note.trim())
+            .fetch_one(c).await?);
+        audit::append(
+            &mut tx,
+            actor,
+            "case.create",
+            &format!("application:{application_id}"),
+            &serde_json::Value::Null,
+            &json!({"case": row.id, "kind": kind.as_str(), "filed_on": case.filed_on, "result": result.as_str()}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Record a case's result.
+    pub async fn set_case_result(
+        &self,
+        actor: &str,
+        case_id: i64,
+        result: &str,
+        result_on: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Result<()> {
+        let result = CaseResult::parse(result)
+            .ok_or_else(|| StoreError::invalid("result", "请选择审理结果"))?;
+        let mut tx = self.begin_write().await?;
+        let before: Option<ReviewCase> = on_tx!(&mut tx, c => sqlx::query_as(
+            "SELECT id, application_id, kind, filed_on, result, result_on, note FROM review_cases WHERE id = $1")
+            .bind(case_id).fetch_optional(c).await?);
+        let before = before.ok_or_else(|| StoreError::NotFound("没有这个案件".into()))?;
+        check_case_dates(before.filed_on, result, result_on, today)?;
+        on_tx!(&mut tx, c => sqlx::query("UPDATE review_cases SET result = $1, result_on = $2 WHERE id = $3")
+            .bind(result.as_str()).bind(result_on).bind(case_id).execute(c).await?.rows_affected());
+        audit::append(
+            &mut tx,
+            actor,
+            "case.update",
+            &format!("case:{case_id}"),
+            &json!({"result": before.result, "result_on": before.result_on}),
+            &json!({"result": result.as_str(), "result_on": result_on}),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// The application a case belongs to.
+    pub async fn case_application(&self, case_id: i64) -> Result<Option<i64>> {
+        let row: Option<(i64,)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT application_id FROM review_cases WHERE id = $1").bind(case_id).fetch_optional(p).await?);
+        Ok(row.map(|(id,)| id))
+    }
+
+    pub async fn cases(&self, application_id: i64) -> Result<Vec<ReviewCase>> {
+        Ok(on_pool!(self, p => sqlx::query_as::<_, ReviewCase>(
+            "SELECT id, application_id, kind, filed_on, result, result_on, note FROM review_cases WHERE application_id = $1 ORDER BY id")
+            .bind(application_id).fetch_all(p).await?))
+    }
+}
+
+fn check_case_dates(
+    filed_on: NaiveDate,
+    result: CaseResult,
+    result_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<()> {
+    if filed_on > today {
+        return Err(StoreError::invalid("filed_on", "立案日期不能晚于今天"));
+    }
+    match (result, result_on) {
+        (CaseResult::Pending, Some(_)) => Err(StoreError::invalid(
+            "result_on",
+            "尚未审结的案件不填写审结日期",
+        )),
+        (CaseResult::Pending, None) => Ok(()),
+        (_, None) => Err(StoreError::invalid("result_on", "请填写审结日期")),
+        (_, Some(d)) if d < filed_on => {
+            Err(StoreError::invalid("result_on", "审结日期不能早于立案日期"))
+        }
+        (_, Some(d)) if d > today => Err(StoreError::invalid("result_on", "审结日期不能晚于今天")),
+        _ => Ok(()),
+    }
+}
+
+async fn insert_event(tx: &mut Tx, application_id: i64, event: &Event, actor: &str) -> Result<()> {
+    let detail = serde_json::to_string(event).map_err(|e| StoreError::Internal(e.to_string()))?;
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO application_events (application_id, kind, on_date, recorded_at, actor, detail) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(application_id).bind(event.kind()).bind(event.on()).bind(now()).bind(actor).bind(&detail)
+        .execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// Overlap of character bigrams (Jaccard), ignoring spaces and punctuation: 1.0 for the same text.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    use std::collections::HashSet;
+    let grams = |s: &str| -> HashSet<(char, char)> {
+        let cs: Vec<char> = s.chars().filter(|c| c.is_alphanumeric()).collect();
+        cs.windows(2).map(|w| (w[0], w[1])).collect()
+    };
+    let (x, y) = (grams(a), grams(b));
+    if x.is_empty() || y.is_empty() {
+        return if a.trim() == b.trim() { 1.0 } else { 0.0 };
+    }
+    let inter = x.intersection(&y).count();
+    inter as f64 / (x.len() + y.len() - inter) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn similarity_of_requests() {
+        assert_eq!(
+            super::similarity("番禺区2021年财政预算", "番禺区2021年财政预算"),
+            1.0
+        );
+        assert!(super::similarity("番禺区2021年财政预算", "请提供番禺区2021年财政预算。") > 0.7);
+        assert!(super::similarity("番禺区2021年财政预算", "某小区规划许可证") < 0.2);
+    }
+}

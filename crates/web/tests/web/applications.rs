@@ -1,0 +1,591 @@
+//! 依申请公开 end to end: the public applies, staff handle and answer, the public reads the letter.
+
+use super::{App, hidden, spawn_app, spawn_app_with};
+use gongkai_web::WebConfig;
+use reqwest::StatusCode;
+
+/// A valid 居民身份证 number (the example of GB 11643).
+pub const ID: &str = "11010519491231002X";
+
+pub fn application_form(token: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("token", token.to_string()),
+        ("unit_code", "py-zjj".into()),
+        ("applicant_type", "natural".into()),
+        ("applicant_name", "张小明".into()),
+        ("id_kind", "id_card".into()),
+        ("id_number", ID.into()),
+        ("phone", "13800138000".into()),
+        ("email", "zhang@example.com".into()),
+        ("address", "广州市番禺区市桥街1号".into()),
+        ("info_description", "某小区2021年建设工程规划许可证".into()),
+        ("form_wanted", "email".into()),
+        ("delivery", "email".into()),
+    ]
+}
+
+/// Apply through the public form; returns (tracking code, password).
+pub async fn apply(app: &App) -> (String, String) {
+    let c = app.client();
+    let page = c
+        .get(app.url("/apply"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = hidden(&page, "token");
+    let r = c
+        .post(app.url("/apply"))
+        .form(&application_form(&token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    (
+        between(&html, "id=\"tracking-code\">", "<"),
+        between(&html, "id=\"query-password\">", "<"),
+    )
+}
+
+fn between(html: &str, start: &str, end: &str) -> String {
+    let i = html
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} not in page"))
+        + start.len();
+    html[i..i + html[i..].find(end).unwrap()].to_string()
+}
+
+async fn status_page(app: &App, code: &str, password: &str) -> (StatusCode, String) {
+    let r = app
+        .client()
+        .post(app.url("/apply/status"))
+        .form(&[("code", code), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_public_form_checks_every_field_and_keeps_the_input() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let page = c
+        .get(app.url("/apply"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("广州市番禺区住房和城乡建设局"));
+    let token = hidden(&page, "token");
+    let mut form = application_form(&token);
+    for (k, v) in form.iter_mut() {
+        match *k {
+            "id_number" => *v = "110105194912310021".into(),
+            "phone" => *v = "12345".into(),
+            "email" => *v = "".into(),
+            "info_description" => *v = "  ".into(),
+            _ => {}
+        }
+    }
+    let r = c.post(app.url("/apply")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    for (field, words) in [
+        ("id_number", "校验位"),
+        ("phone", "联系电话"),
+        ("email", "电子邮箱"),
+        ("info_description", "请填写"),
+    ] {
+        let err = between(&html, &format!("id=\"e-{field}\">"), "<");
+        assert!(err.contains(words), "{field}: {err}");
+    }
+    assert!(html.contains("value=\"张小明\""), "input kept");
+    assert!(
+        app.store
+            .applications(None, false)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing stored"
+    );
+
+    // Markup in a field is shown as text, never as markup.
+    let mut form = application_form(&token);
+    form[6].1 = "<script>alert(1)</script>".into();
+    let html = c
+        .post(app.url("/apply"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("<script>alert(1)</script>"));
+}
+
+#[tokio::test]
+async fn a_double_click_makes_one_application_and_status_masks_personal_data() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let page = c
+        .get(app.url("/apply"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = hidden(&page, "token");
+    let first = c
+        .post(app.url("/apply"))
+        .form(&application_form(&token))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let second = c
+        .post(app.url("/apply"))
+        .form(&application_form(&token))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let code = between(&first, "id=\"tracking-code\">", "<");
+    assert_eq!(code, between(&second, "id=\"tracking-code\">", "<"));
+    assert_eq!(
+        between(&first, "id=\"query-password\">", "<"),
+        between(&second, "id=\"query-password\">", "<")
+    );
+    assert_eq!(app.store.applications(None, false).await.unwrap().len(), 1);
+
+    let password = between(&first, "id=\"query-password\">", "<");
+    let (status, html) = status_page(&app, &code, "wrong-password").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("查询码或查询密码不正确"));
+    let (status, html) = status_page(&app, &code, &password).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("待确认收到"));
+    assert!(html.contains("张**") && !html.contains("张小明"));
+    assert!(html.contains("138******00") && !html.contains("13800138000"));
+    assert!(!html.contains(ID));
+}
+
+#[tokio::test]
+async fn applications_are_rate_limited_per_address() {
+    let app = spawn_app_with(WebConfig {
+        applications_per_hour: 2,
+        ..Default::default()
+    })
+    .await;
+    let c = app.client();
+    for i in 0..3 {
+        let page = c
+            .get(app.url("/apply"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let token = hidden(&page, "token");
+        let r = c
+            .post(app.url("/apply"))
+            .form(&application_form(&token))
+            .send()
+            .await
+            .unwrap();
+        if i < 2 {
+            assert_eq!(r.status(), StatusCode::OK);
+        } else {
+            assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+            assert!(r.text().await.unwrap().contains("过于频繁"));
+        }
+    }
+    assert_eq!(app.store.applications(None, false).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn staff_handle_and_answer_and_the_public_reads_the_letter() {
+    let app = spawn_app().await;
+    let (code, password) = apply(&app).await;
+    let id = app
+        .store
+        .application_by_code(&code)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (h, csrf) = app.login("zjj-handler").await;
+    let act = |fields: Vec<(&'static str, String)>| {
+        let mut f = fields;
+        f.push(("csrf", csrf.clone()));
+        let h = h.clone();
+        let url = app.url(&format!("/console/applications/{id}/events"));
+        async move { h.post(url).form(&f).send().await.unwrap() }
+    };
+    let bench = h
+        .get(app.url("/console/applications"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(bench.contains(&code) && bench.contains("待确认"));
+
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let r = act(vec![
+        ("action", "receive".into()),
+        ("on", today.to_string()),
+    ])
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // A second confirmation is refused with a message, and nothing changes.
+    let r = act(vec![
+        ("action", "receive".into()),
+        ("on", today.to_string()),
+    ])
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("已确认过收到申请"));
+    let r = act(vec![
+        ("action", "consult".into()),
+        ("on", today.to_string()),
+        ("party", "某开发公司".into()),
+        ("third_party", "1".into()),
+    ])
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = h
+        .get(app.url(&format!("/console/applications/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("征求意见中"));
+    assert!(
+        page.contains("其后第 20 个工作日"),
+        "the due date is explained"
+    );
+    let r = act(vec![
+        ("action", "consult_reply".into()),
+        ("on", today.to_string()),
+        ("consultation", format!("{today}|某开发公司")),
+        ("consents", "0".into()),
+    ])
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = act(vec![
+        ("action", "extend".into()),
+        ("on", today.to_string()),
+        ("approved_by", "".into()),
+    ])
+    .await;
+    assert!(r.text().await.unwrap().contains("请填写批准人"));
+    let r = act(vec![
+        ("action", "extend".into()),
+        ("on", today.to_string()),
+        ("approved_by", "办公室主任李四".into()),
+    ])
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let p = app.store.progress(id, today).await.unwrap();
+    assert!(p.clock.extended);
+    let cal = app.store.calendar().await.unwrap();
+    assert_eq!(p.due.unwrap().date, cal.add_workdays(today, 40).unwrap());
+
+    // The answer: the editor drafts the letter from the outcome; staff issue it.
+    let editor = h
+        .get(app.url(&format!("/console/applications/{id}/answer?outcome=3.4")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(editor.contains("第十五条") && editor.contains("六十日内"));
+    let r = h
+        .post(app.url(&format!("/console/applications/{id}/answer")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("outcome", "3.4"),
+            ("on", &today.to_string()),
+            ("title", "政府信息公开申请答复书"),
+            (
+                "body",
+                "张小明：\n经征求第三方意见，不予公开。\n如不服，可在六十日内申请行政复议。",
+            ),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let a = app.store.application(id).await.unwrap().unwrap();
+    assert_eq!(a.outcome.as_deref(), Some("3.4"));
+
+    // The public sees the answer and its letter, as a page and as DOCX.
+    let (_, html) = status_page(&app, &code, &password).await;
+    assert!(html.contains("已答复") && html.contains("政府信息公开申请答复书"));
+    let letter_id = app.store.letters(id).await.unwrap()[0].id;
+    let r = app
+        .client()
+        .post(app.url(&format!("/apply/letters/{letter_id}")))
+        .form(&[("code", code.as_str()), ("password", password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("经征求第三方意见，不予公开。")
+    );
+    let r = app
+        .client()
+        .post(app.url(&format!("/apply/letters/{letter_id}/docx")))
+        .form(&[("code", code.as_str()), ("password", password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("wordprocessingml")
+    );
+    assert_eq!(&r.bytes().await.unwrap()[..2], b"PK");
+    let r = app
+        .client()
+        .post(app.url(&format!("/apply/letters/{letter_id}")))
+        .form(&[("code", code.as_str()), ("password", "nope")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // A reconsideration filed against the answer.
+    let r = h
+        .post(app.url(&format!("/console/applications/{id}/cases")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("kind", "reconsideration"),
+            ("filed_on", &today.to_string()),
+            ("result", "pending"),
+            ("result_on", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = h
+        .post(app.url(&format!("/console/applications/{id}/cases")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("kind", "reconsideration"),
+            ("filed_on", &today.to_string()),
+            ("result", "upheld"),
+            ("result_on", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("请填写审结日期"));
+    assert_eq!(app.store.cases(id).await.unwrap().len(), 1);
+    // The audit ledger has the steps, without the applicant's personal data.
+    let log = app
+        .store
+        .audit_list(Some(&format!("application:{code}")), 50, 0)
+        .await
+        .unwrap();
+    assert!(log.iter().any(|e| e.action == "application.answered"));
+    assert!(
+        log.iter()
+            .all(|e| !e.after_json.contains("张小明") && !e.after_json.contains(ID))
+    );
+}
+
+#[tokio::test]
+async fn staff_register_paper_applications_and_fees_follow_the_rules() {
+    let app = spawn_app().await;
+    let (h, csrf) = app.login("zjj-handler").await;
+    let mut form: Vec<(&str, String)> = application_form("");
+    form.retain(|(k, _)| *k != "token");
+    form.push(("csrf", csrf.clone()));
+    form.push(("channel", "post".into()));
+    form.push(("received_on", "2099-01-01".into()));
+    let r = h
+        .post(app.url("/console/applications/new"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("不能晚于今天"));
+    form.pop();
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    form.push(("received_on", today.to_string()));
+    let r = h
+        .post(app.url("/console/applications/new"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let page = h
+        .get(app.url(&loc))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("请将查询码") && page.contains("办理中"));
+    let id: i64 = loc
+        .trim_start_matches("/console/applications/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // 101 pages by the per-page brackets: 70 × 10 + 1 × 20 = 720 元.
+    let r = h
+        .post(app.url(&format!("/console/applications/{id}/events")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "fee_notice"),
+            ("on", &today.to_string()),
+            ("method", "pages"),
+            ("quantity", "101"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = h
+        .get(app.url(&format!("/console/applications/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("金额 720 元") && page.contains("待缴纳费用"));
+    let r = h
+        .post(app.url(&format!("/console/applications/{id}/events")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "fee_paid"),
+            ("on", &today.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.store.application(id).await.unwrap().unwrap().fee_yuan,
+        720
+    );
+}
+
+#[tokio::test]
+async fn other_units_and_other_roles_cannot_see_applications() {
+    let app = spawn_app().await;
+    let (code, _) = apply(&app).await;
+    let id = app
+        .store
+        .application_by_code(&code)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    app.store
+        .create_staff(
+            "test",
+            &gongkai_store::staff::StaffInput {
+                username: "jyj-handler".into(),
+                display_name: "教育局办理员".into(),
+                unit_code: "py-jyj".into(),
+                role: "handler".into(),
+                password: "教育局办理员的密码123".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let c = app.client();
+    let page = c
+        .get(app.url("/console/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = hidden(&page, "csrf");
+    c.post(app.url("/console/login"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("username", "jyj-handler"),
+            ("password", "教育局办理员的密码123"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let r = c
+        .get(app.url(&format!("/console/applications/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let bench = c
+        .get(app.url("/console/applications"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!bench.contains(&code));
+
+    let (editor, _) = app.login("zjj-editor").await;
+    let r = editor
+        .get(app.url(&format!("/console/applications/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = app
+        .client()
+        .get(app.url(&format!("/console/applications/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "the public is sent to the login page"
+    );
+    // The office sees every unit's applications.
+    let (office, _) = app.login("admin").await;
+    let r = office
+        .get(app.url(&format!("/console/applications/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
