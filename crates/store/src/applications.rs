@@ -537,6 +537,19 @@ impl Store {
         today: NaiveDate,
     ) -> Result<()> {
         let cal = self.calendar().await?;
+        self.add_event_on(&cal, actor, application_id, event, today)
+            .await
+    }
+
+    /// [`Store::add_event`] with the calendar already at hand.
+    pub async fn add_event_on(
+        &self,
+        cal: &gongkai_core::Calendar,
+        actor: &str,
+        application_id: i64,
+        event: Event,
+        today: NaiveDate,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let rows = on_tx!(&mut tx, c => sqlx::query_as::<_, EventRow>(
             "SELECT id, detail, recorded_at, actor FROM application_events WHERE application_id = $1 ORDER BY id")
@@ -550,7 +563,7 @@ impl Store {
             .iter()
             .filter_map(|r| serde_json::from_str(&r.detail).ok())
             .collect();
-        check_next(&cal, &events, &event, today).map_err(|m| StoreError::invalid("event", m))?;
+        check_next(cal, &events, &event, today).map_err(|m| StoreError::invalid("event", m))?;
         insert_event(&mut tx, application_id, &event, actor).await?;
         match &event {
             Event::Answered { on, outcome } => {

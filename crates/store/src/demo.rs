@@ -281,6 +281,7 @@ impl Store {
             create_staff_tx(&mut tx, "demo", &input, hash).await?;
         }
         tx.commit().await?;
+        self.create_demo_records().await?;
         Ok(accounts)
     }
 }

@@ -18,6 +18,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod demo;
+mod demo_records;
 pub mod staff;
 pub mod testkit;
 pub mod units;
