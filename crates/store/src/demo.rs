@@ -239,8 +239,16 @@ impl Store {
         Ok(!self.units().await?.is_empty())
     }
 
-    /// Create the demo district, replacing an earlier demo. Refuses a database with other records.
+    /// Create the demo district with its records, replacing an earlier demo. Refuses a database
+    /// with other records.
     pub async fn create_demo(&self) -> Result<Vec<DemoAccount>> {
+        let accounts = self.create_demo_organisation().await?;
+        self.create_demo_records().await?;
+        Ok(accounts)
+    }
+
+    /// The demo's units and staff only (what tests that bring their own records start from).
+    pub async fn create_demo_organisation(&self) -> Result<Vec<DemoAccount>> {
         if self.has_units().await? && !self.is_demo().await? {
             return Err(StoreError::Refused(
                 "数据库中已有非演示数据，拒绝用演示数据覆盖。请换一个数据目录（--data）或数据库"
@@ -281,7 +289,6 @@ impl Store {
             create_staff_tx(&mut tx, "demo", &input, hash).await?;
         }
         tx.commit().await?;
-        self.create_demo_records().await?;
         Ok(accounts)
     }
 }

@@ -93,7 +93,7 @@ pub async fn spawn_app() -> App {
 pub async fn spawn_app_with(config: WebConfig) -> App {
     let db = testkit::fresh().await.unwrap();
     let store = Store::open_and_migrate(&db.location).await.unwrap();
-    let accounts = store.create_demo().await.unwrap();
+    let accounts = store.create_demo_organisation().await.unwrap();
     testkit::cover_coming_years(&store).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
