@@ -10,6 +10,7 @@ pub mod fees;
 pub mod ids;
 pub mod letters;
 pub mod org;
+pub mod report;
 pub mod taxonomy;
 
 pub use calendar::{Calendar, CalendarEntry, CalendarError, DayKind};

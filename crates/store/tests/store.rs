@@ -366,3 +366,67 @@ async fn demo_district_and_refusal_to_overwrite() {
     ));
     assert_eq!(real.units().await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn the_demo_reproduces_the_seed_reports_application_figures() {
+    let (_db, store) = fresh().await;
+    store.create_demo().await.unwrap();
+    let r = store.report_data(2021, None).await.unwrap();
+    assert_eq!(r.format.as_str(), "2021");
+    let f = &r.figures;
+    assert_eq!(
+        (
+            f.applications_received,
+            f.applications_carried_in,
+            f.applications_concluded_on_time,
+            f.applications_carried_out
+        ),
+        (455, 9, 451, 13)
+    );
+    assert_eq!(
+        f.applications_concluded, 451,
+        "every application concluded in 2021 was on time"
+    );
+    assert_eq!((f.reconsiderations, f.lawsuits), (18, 10));
+    assert_eq!(&r.table4.values[..5], &[15, 0, 2, 1, 18]);
+    let lawsuits: Vec<u64> = (0..5)
+        .map(|i| r.table4.values[5 + i] + r.table4.values[10 + i])
+        .collect();
+    assert_eq!(lawsuits, vec![3, 0, 4, 3, 10]);
+    assert_eq!(f.fees_collected_yuan, 20560);
+    assert_eq!(f.fees_by_unit.len(), 1);
+    assert_eq!(f.fees_by_unit["区住房城乡建设局"], 20560);
+    // Every identity holds, and every outcome row is used.
+    assert!(
+        r.problems.iter().all(|p| p.kind == "missing_records"),
+        "{:?}",
+        r.problems
+    );
+    assert!(
+        r.table3
+            .rows
+            .iter()
+            .filter(|row| row.key.contains('.'))
+            .all(|row| row.values[6] > 0)
+    );
+
+    // 2020 uses the 2019 format, and its carry-over is 2021's carry-in.
+    let r20 = store.report_data(2020, None).await.unwrap();
+    assert_eq!(r20.format.as_str(), "2019");
+    assert_eq!(r20.table3.total("carried_out"), 9);
+    assert_eq!(r20.table3.row("6").unwrap().label, "（六）其他处理");
+    assert!(
+        r20.problems.iter().all(|p| p.kind == "missing_records"),
+        "{:?}",
+        r20.problems
+    );
+
+    // A unit's report counts that unit's records only.
+    let zjj = store.report_data(2021, Some("py-zjj")).await.unwrap();
+    assert!(zjj.figures.applications_received < 455 && zjj.figures.applications_received > 50);
+    assert_eq!(zjj.figures.fees_collected_yuan, 20560);
+    assert!(matches!(
+        store.report_data(2021, Some("nope")).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
