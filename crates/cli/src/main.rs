@@ -128,6 +128,25 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// The annual report of a year: the district's, or one unit's with --unit
+    Report {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        year: String,
+        /// A unit's code; without it, the district report
+        #[arg(long)]
+        unit: Option<String>,
+        /// json | html | csv
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// For CSV: which table (三 or 四)
+        #[arg(long, default_value = "三")]
+        table: String,
+        /// Write to this file instead of standard output
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// 信息处理费 (国办函〔2020〕109号) in yuan
     Fee {
         #[command(subcommand)]
@@ -412,6 +431,14 @@ async fn run(command: Command) -> Outcome {
             }
             Ok(())
         }
+        Command::Report {
+            db,
+            year,
+            unit,
+            format,
+            table,
+            output,
+        } => report(db, &year, unit.as_deref(), &format, &table, output).await,
         Command::Fee { command } => {
             use gongkai_core::fees::{items_total, pages_fee};
             let (n, f): (&str, fn(u64) -> u64) = match &command {
@@ -655,4 +682,53 @@ async fn workdays(command: WorkdaysCommand) -> Outcome {
             Ok(())
         }
     }
+}
+
+async fn report(
+    db: DbArgs,
+    year: &str,
+    unit: Option<&str>,
+    format: &str,
+    table: &str,
+    output: Option<PathBuf>,
+) -> Outcome {
+    use gongkai_web::report_view;
+    let year: i32 = year
+        .trim()
+        .parse()
+        .ok()
+        .filter(|y| (2008..=2100).contains(y))
+        .ok_or_else(|| Failure(2, format!("年度“{year}”无效，应为四位数字，例如 2021")))?;
+    if !matches!(format, "json" | "html" | "csv") {
+        return Err(Failure(
+            2,
+            format!("格式“{format}”无效：可用 json、html、csv"),
+        ));
+    }
+    let store = open(&db).await?;
+    let data = store.report_data(year, unit).await?;
+    let text = match format {
+        "json" => serde_json::to_string_pretty(&report_view::to_json(&data))
+            .map_err(|e| Failure(2, e.to_string()))?,
+        "csv" => report_view::to_csv(&data, table).map_err(|m| Failure(2, m))?,
+        _ => {
+            let short = match unit {
+                Some(c) => store
+                    .unit_by_code(c)
+                    .await?
+                    .map(|u| u.display_short().to_string())
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            let site = store.root_unit().await?.map(|u| u.name).unwrap_or_default();
+            let page = report_view::page(&data, site, &short, format!("/api/v1/reports/{year}"));
+            report_view::html(&page).map_err(|m| Failure(2, m))?
+        }
+    };
+    match output {
+        Some(path) => std::fs::write(&path, text)
+            .map_err(|e| Failure(2, format!("无法写入 {}：{e}", path.display())))?,
+        None => say!("{text}"),
+    }
+    Ok(())
 }

@@ -315,3 +315,88 @@ fn deadline_and_fee_commands() {
     assert_eq!(stdout(&gongkai(&["fee", "pages", "101"])), "720\n");
     assert_eq!(stdout(&gongkai(&["fee", "pages", "201"])), "2740\n");
 }
+
+#[test]
+fn report_of_the_demo_district_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    assert_eq!(gongkai(&["demo", "--data", data]).status.code(), Some(0));
+    let o = gongkai(&[
+        "report", "--data", data, "--year", "2021", "--format", "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["format"], "2021");
+    assert_eq!(v["scope"], "district");
+    assert_eq!(v["unit"]["name"], "广州市番禺区人民政府");
+    let f = &v["figures"];
+    assert_eq!(f["applications_received"], 455);
+    assert_eq!(f["applications_carried_in"], 9);
+    assert_eq!(f["applications_concluded_on_time"], 451);
+    assert_eq!(f["applications_carried_out"], 13);
+    assert_eq!(f["reconsiderations"], 18);
+    assert_eq!(f["lawsuits"], 10);
+    assert_eq!(f["fees_collected_yuan"], 20560);
+    let rows = v["tables"]["三"]["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["label"], "一、本年新收政府信息公开申请数量");
+    assert_eq!(rows[0]["values"][6], 455);
+    assert!(
+        rows.iter()
+            .any(|r| r["group"] == "（三）不予公开" && r["label"] == "3.危及“三安全一稳定”")
+    );
+    assert_eq!(v["tables"]["四"]["values"][4], 18);
+
+    let o = gongkai(&[
+        "report", "--data", data, "--year", "2020", "--format", "html",
+    ]);
+    let html = stdout(&o);
+    assert!(html.contains("广州市番禺区人民政府2020年政府信息公开工作年度报告"));
+    assert!(html.contains("（六）其他处理") && html.contains("国办公开办函〔2019〕60号"));
+    let out = dir.path().join("t3.csv");
+    let o = gongkai(&[
+        "report",
+        "--data",
+        data,
+        "--year",
+        "2021",
+        "--unit",
+        "py-zjj",
+        "--format",
+        "csv",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with("\u{feff}分组,项目,自然人"));
+    for (args, needle) in [
+        (
+            vec![
+                "report", "--data", data, "--year", "twenty", "--format", "json",
+            ],
+            "年度",
+        ),
+        (
+            vec![
+                "report", "--data", data, "--year", "2021", "--format", "pdf",
+            ],
+            "格式",
+        ),
+        (
+            vec![
+                "report", "--data", data, "--year", "2021", "--unit", "nowhere",
+            ],
+            "nowhere",
+        ),
+        (
+            vec![
+                "report", "--data", data, "--year", "2021", "--format", "csv", "--table", "五",
+            ],
+            "表",
+        ),
+    ] {
+        let o = gongkai(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+    }
+}

@@ -122,6 +122,17 @@ impl Store {
         })
     }
 
+    /// The years a report can be made for: from the first application received to last year.
+    pub async fn report_years(&self) -> Result<Vec<i32>> {
+        let first: Option<(Option<NaiveDate>,)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT MIN(on_date) FROM application_events WHERE kind = 'received'").fetch_optional(p).await?);
+        let last = chrono::Utc::now().year() - 1;
+        Ok(match first.and_then(|(d,)| d) {
+            Some(d) => (d.year()..=last).rev().collect(),
+            None => Vec::new(),
+        })
+    }
+
     async fn app_facts(&self, unit_id: Option<i64>) -> Result<Vec<AppFact>> {
         let rows = on_pool!(self, p => sqlx::query_as::<_, FactRow>(
             "SELECT a.applicant_type, r.received, a.concluded_on, a.outcome FROM applications a \

@@ -18,7 +18,7 @@ use utoipa::{OpenApi, ToSchema};
         description = "政务公开系统的开放接口（JSON）。",
         version = "1"
     ),
-    paths(list_units, get_unit, workdays_add, workdays_count, healthz),
+    paths(list_units, get_unit, workdays_add, workdays_count, report, healthz),
     components(schemas(UnitView, WorkdaysAdded, WorkdaysCounted, ApiErrorBody, Health))
 )]
 pub struct ApiDoc;
@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/units/{code}", get(get_unit))
         .route("/api/v1/workdays/add", get(workdays_add))
         .route("/api/v1/workdays/count", get(workdays_count))
+        .route("/api/v1/reports/{year}", get(report))
         .route("/api/openapi.json", get(openapi))
         .route("/healthz", get(healthz))
 }
@@ -218,6 +219,28 @@ async fn workdays_count(
         to: to.to_string(),
         workdays,
     }))
+}
+
+#[derive(Deserialize)]
+struct ReportQuery {
+    unit: Option<String>,
+}
+
+/// The annual report of a year (tables 三 and 四 and the figures), for the district or one unit,
+/// in the open-data JSON format described in the README.
+#[utoipa::path(get, path = "/api/v1/reports/{year}",
+    params(("year" = i32, Path, description = "年度"), ("unit" = Option<String>, Query, description = "单位代码；省略为全区")),
+    responses((status = 200, description = "年度报告（JSON）"), (status = 404, body = ApiErrorBody)))]
+async fn report(
+    State(state): State<AppState>,
+    Path(year): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let year =
+        crate::portal::parse_report_year(&year).map_err(|e| ApiError(e.status(), e.to_string()))?;
+    let unit = q.unit.as_deref().filter(|u| !u.is_empty());
+    let data = state.store.report_data(year, unit).await?;
+    Ok(Json(crate::report_view::to_json(&data)))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -16,6 +16,7 @@ mod docx;
 mod error;
 mod limit;
 mod portal;
+pub mod report_view;
 mod session;
 mod view;
 

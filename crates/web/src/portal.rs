@@ -15,6 +15,9 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/units/{code}", get(guide))
         .route("/static/site.css", get(stylesheet))
+        .route("/reports", get(reports))
+        .route("/reports/{year}", get(district_report))
+        .route("/reports/{year}/units/{code}", get(unit_report))
 }
 
 async fn site_name(state: &AppState) -> Result<String, AppError> {
@@ -88,4 +91,71 @@ async fn stylesheet() -> impl IntoResponse {
 
 pub async fn not_found() -> AppError {
     AppError::NotFound("您访问的页面不存在或已被移除。请检查网址，或从首页重新进入。".into())
+}
+
+#[derive(askama::Template)]
+#[template(path = "portal/reports.html")]
+struct ReportsPage {
+    site_name: String,
+    years: Vec<i32>,
+}
+
+async fn reports(State(state): State<AppState>) -> Result<Response, AppError> {
+    let years = state.store.report_years().await?;
+    Ok(render(&ReportsPage {
+        site_name: site_name(&state).await?,
+        years,
+    }))
+}
+
+/// A year from the path: 2008 (the first year of disclosure reports) to last year.
+pub fn parse_report_year(s: &str) -> Result<i32, AppError> {
+    use chrono::Datelike;
+    let last = crate::apply::today().year() - 1;
+    s.parse::<i32>()
+        .ok()
+        .filter(|y| (2008..=last).contains(y))
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "没有“{s}”年度的报告：年度报告按上一年度出具，范围为 2008–{last} 年。"
+            ))
+        })
+}
+
+async fn report_page(
+    state: &AppState,
+    year: &str,
+    code: Option<&str>,
+) -> Result<Response, AppError> {
+    let year = parse_report_year(year)?;
+    let data = state.store.report_data(year, code).await?;
+    let short = match code {
+        Some(c) => state
+            .store
+            .unit_by_code(c)
+            .await?
+            .map(|u| u.display_short().to_string())
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let json_url = match code {
+        Some(c) => format!("/api/v1/reports/{year}?unit={c}"),
+        None => format!("/api/v1/reports/{year}"),
+    };
+    let page = crate::report_view::page(&data, site_name(state).await?, &short, json_url);
+    Ok(crate::report_view::response(&page))
+}
+
+async fn district_report(
+    State(state): State<AppState>,
+    Path(year): Path<String>,
+) -> Result<Response, AppError> {
+    report_page(&state, &year, None).await
+}
+
+async fn unit_report(
+    State(state): State<AppState>,
+    Path((year, code)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    report_page(&state, &year, Some(&code)).await
 }

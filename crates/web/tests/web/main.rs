@@ -248,7 +248,7 @@ async fn api_health_units_workdays_and_openapi() {
         assert!(paths.iter().any(|x| *x == p), "{p} missing from the spec");
     }
     for p in paths {
-        let concrete = p.replace("{code}", "py");
+        let concrete = p.replace("{code}", "py").replace("{year}", "2021");
         let r = c.get(app.url(&concrete)).send().await.unwrap();
         assert_ne!(
             r.status(),
@@ -789,4 +789,63 @@ fn which(name: &str) -> Option<std::path::PathBuf> {
             .map(|p| p.join(name))
             .find(|p| p.is_file())
     })
+}
+
+#[tokio::test]
+async fn the_annual_report_page_and_its_open_data() {
+    let app = spawn_app().await;
+    app.store.create_demo().await.unwrap();
+    let c = app.client();
+    let list = c
+        .get(app.url("/reports"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("href=\"/reports/2021\"") && list.contains("href=\"/reports/2020\""));
+    let html = c
+        .get(app.url("/reports/2021"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("广州市番禺区人民政府2021年政府信息公开工作年度报告"));
+    assert!(html.contains("2021年，全区共收到政府信息公开申请455件，上年结转9件，按时办结451件，结转下年度继续办理13件。"));
+    assert!(html.contains("共收取信息处理费20560元，均为区住房城乡建设局收取。"));
+    // The merged layout: the results caption spans its rows; 不予公开 spans its eight.
+    assert!(html.contains("rowspan=\"8\">（三）不予公开</th>"));
+    let json: serde_json::Value = c
+        .get(app.url("/api/v1/reports/2021?unit=py-zjj"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json["scope"], "unit");
+    assert_eq!(json["figures"]["fees_collected_yuan"], 20560);
+    let unit_page = c
+        .get(app.url("/reports/2021/units/py-zjj"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(unit_page.contains("区住房城乡建设局共收取信息处理费20560元"));
+    for bad in [
+        "/reports/1999",
+        "/reports/abc",
+        "/reports/2099",
+        "/reports/2021/units/nowhere",
+    ] {
+        let r = c.get(app.url(bad)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{bad}");
+    }
+    let r = c.get(app.url("/api/v1/reports/abc")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
