@@ -589,3 +589,185 @@ async fn other_units_and_other_roles_cannot_see_applications() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+/// In real Chromium: a member of the public applies, staff answer, the public reads the letter.
+#[tokio::test]
+async fn browser_public_applies_staff_answer_public_reads_the_letter() {
+    use fantoccini::Locator;
+    let Some(browser) = super::browser("browser test: apply, answer, read the letter").await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let b = &browser.client;
+    b.goto(&app.url("/apply")).await.unwrap();
+    for (id, value) in [
+        ("f-unit_code", "py-zjj"),
+        ("f-applicant_type", "natural"),
+        ("f-id_kind", "id_card"),
+        ("f-form_wanted", "email"),
+        ("f-delivery", "email"),
+    ] {
+        b.find(Locator::Id(id))
+            .await
+            .unwrap()
+            .select_by_value(value)
+            .await
+            .unwrap();
+    }
+    for (id, value) in [
+        ("f-applicant_name", "王小华"),
+        ("f-id_number", ID),
+        ("f-phone", "13900139000"),
+        ("f-email", "wang@example.com"),
+        ("f-info_description", "番禺区2021年旧楼加装电梯审批材料"),
+    ] {
+        b.find(Locator::Id(id))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    b.find(Locator::Id("submit-application"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let code = b
+        .wait()
+        .for_element(Locator::Id("tracking-code"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let password = b
+        .find(Locator::Id("query-password"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+
+    // Staff: confirm receipt, draft the answer, issue it.
+    b.goto(&app.url("/console/login")).await.unwrap();
+    b.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("zjj-handler")
+        .await
+        .unwrap();
+    b.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(app.password("zjj-handler"))
+        .await
+        .unwrap();
+    b.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    b.goto(&app.url("/console/applications")).await.unwrap();
+    b.find(Locator::LinkText(&code))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Id("confirm-receipt"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Id("a-o"))
+        .await
+        .unwrap()
+        .select_by_value("1")
+        .await
+        .unwrap();
+    b.find(Locator::Id("prepare-answer"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let body = b.wait().for_element(Locator::Id("f-body")).await.unwrap();
+    assert!(
+        body.prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+            .contains("王小华")
+    );
+    b.find(Locator::Id("issue-answer"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let timeline = b
+        .wait()
+        .for_element(Locator::Id("timeline"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(timeline.contains("作出答复：（一）予以公开"), "{timeline}");
+
+    // The public looks it up and opens the letter.
+    b.goto(&app.url("/apply/status")).await.unwrap();
+    b.find(Locator::Id("f-code"))
+        .await
+        .unwrap()
+        .send_keys(&code)
+        .await
+        .unwrap();
+    b.find(Locator::Id("f-password"))
+        .await
+        .unwrap()
+        .send_keys(&password)
+        .await
+        .unwrap();
+    b.find(Locator::Id("lookup"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let stage = b
+        .wait()
+        .for_element(Locator::Id("stage"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(stage, "已答复");
+    b.find(Locator::Css("form.inline button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let letter = b
+        .wait()
+        .for_element(Locator::Css("main.letter"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        letter.contains("政府信息公开申请答复书")
+            && letter.contains("番禺区2021年旧楼加装电梯审批材料")
+    );
+    browser.client.clone().close().await.unwrap();
+}

@@ -679,17 +679,30 @@ async fn malformed_requests_get_4xx_not_500() {
     assert!(r.status().is_client_error());
 }
 
-/// Log into the console in real Chromium (headless) through chromedriver.
-#[tokio::test]
-async fn browser_logs_into_the_console() {
+/// A headless Chromium driven through chromedriver, or `None` (with a SKIPPED line) without one.
+pub struct Browser {
+    pub client: fantoccini::Client,
+    _driver: Kill,
+    _profile: tempfile::TempDir,
+}
+
+struct Kill(std::process::Child);
+
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub async fn browser(what: &str) -> Option<Browser> {
     let Some(driver) = which("chromedriver") else {
         testkit::say_skipped(
-            "browser test in Chromium",
+            what,
             "chromedriver is not on the PATH (apt install chromium chromium-driver)",
         );
-        return;
+        return None;
     };
-    let app = spawn_app().await;
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
@@ -700,14 +713,7 @@ async fn browser_logs_into_the_console() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("start chromedriver");
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let _guard = Kill(child_take(&mut child));
+    let guard = Kill(child_take(&mut child));
     let profile = tempfile::tempdir().unwrap();
     let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
         "goog:chromeOptions": {
@@ -718,7 +724,6 @@ async fn browser_logs_into_the_console() {
         }
     }))
     .unwrap();
-    let mut client = None;
     for _ in 0..50 {
         match fantoccini::ClientBuilder::new(
             hyper_util::client::legacy::connect::HttpConnector::new(),
@@ -727,14 +732,27 @@ async fn browser_logs_into_the_console() {
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
         {
-            Ok(c) => {
-                client = Some(c);
-                break;
+            Ok(client) => {
+                return Some(Browser {
+                    client,
+                    _driver: guard,
+                    _profile: profile,
+                });
             }
             Err(_) => tokio::time::sleep(std::time::Duration::from_millis(200)).await,
         }
     }
-    let b = client.expect("chromedriver session");
+    panic!("chromedriver did not start a session");
+}
+
+/// Log into the console in real Chromium (headless) through chromedriver.
+#[tokio::test]
+async fn browser_logs_into_the_console() {
+    let Some(browser) = browser("browser test: console login").await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let b = &browser.client;
     use fantoccini::Locator;
     b.goto(&app.url("/console")).await.unwrap();
     b.find(Locator::Id("username"))
@@ -776,7 +794,7 @@ async fn browser_logs_into_the_console() {
         .await
         .unwrap();
     assert!(caption.text().await.unwrap().contains("42 个单位"));
-    b.close().await.unwrap();
+    browser.client.clone().close().await.unwrap();
 }
 
 fn child_take(c: &mut std::process::Child) -> std::process::Child {
