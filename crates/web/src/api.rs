@@ -18,7 +18,19 @@ use utoipa::{OpenApi, ToSchema};
         description = "政务公开系统的开放接口（JSON）。",
         version = "1"
     ),
-    paths(list_units, get_unit, workdays_add, workdays_count, report, healthz),
+    paths(
+        list_units,
+        get_unit,
+        workdays_add,
+        workdays_count,
+        report,
+        healthz,
+        crate::api_apps::submit,
+        crate::api_apps::status,
+        crate::api_apps::list,
+        crate::api_apps::detail,
+        crate::api_apps::add_event
+    ),
     components(schemas(UnitView, WorkdaysAdded, WorkdaysCounted, ApiErrorBody, Health))
 )]
 pub struct ApiDoc;
@@ -41,7 +53,7 @@ pub struct ApiErrorBody {
     pub error: String,
 }
 
-pub struct ApiError(StatusCode, String);
+pub struct ApiError(pub StatusCode, pub String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {

@@ -9,6 +9,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 mod api;
+mod api_apps;
 mod apply;
 mod console;
 mod console_apps;
@@ -82,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .merge(console::routes())
         .merge(console_apps::routes())
         .merge(api::routes())
+        .merge(api_apps::routes())
         .fallback(portal::not_found)
         .with_state(state)
         .layer(

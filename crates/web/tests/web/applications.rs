@@ -771,3 +771,201 @@ async fn browser_public_applies_staff_answer_public_reads_the_letter() {
     );
     browser.client.clone().close().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_json_api_covers_submission_status_and_staff_actions() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let mut body = serde_json::json!({
+        "unit_code": "py-zjj", "applicant_type": "natural", "applicant_name": "李四", "id_kind": "id_card",
+        "id_number": ID, "phone": "13800138000", "info_description": "某路段改造工程立项批复",
+        "form_wanted": "email", "delivery": "email", "email": "li@example.com", "idempotency_key": "client-42"
+    });
+    let r = c
+        .post(app.url("/api/v1/applications"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let first: serde_json::Value = r.json().await.unwrap();
+    let r = c
+        .post(app.url("/api/v1/applications"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "the same key returns the first submission"
+    );
+    let again: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(first["tracking_code"], again["tracking_code"]);
+    assert_eq!(again["duplicate"], true);
+    body["id_number"] = "110105194912310021".into();
+    body["idempotency_key"] = "client-43".into();
+    let r = c
+        .post(app.url("/api/v1/applications"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(err["fields"][0]["field"], "id_number");
+    let r = c
+        .post(app.url("/api/v1/applications"))
+        .body("not json")
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+
+    let code = first["tracking_code"].as_str().unwrap();
+    let password = first["password"].as_str().unwrap();
+    let s: serde_json::Value = c
+        .post(app.url("/api/v1/applications/status"))
+        .json(&serde_json::json!({"code": code, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(s["stage"], "待确认收到");
+    assert_eq!(s["applicant"], "李*");
+    let r = c
+        .post(app.url("/api/v1/applications/status"))
+        .json(&serde_json::json!({"code": code, "password": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // Staff by session; changes need the session's CSRF token in a header.
+    let id = app
+        .store
+        .application_by_code(code)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let r = c
+        .get(app.url("/api/v1/console/applications"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let (h, csrf) = app.login("zjj-handler").await;
+    let list: serde_json::Value = h
+        .get(app.url("/api/v1/console/applications"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["tracking_code"] == code)
+    );
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8))
+        .date_naive()
+        .to_string();
+    let event = serde_json::json!({"kind": "received", "on": today});
+    let url = app.url(&format!("/api/v1/console/applications/{id}/events"));
+    let r = h.post(&url).json(&event).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "no CSRF header");
+    let r = h
+        .post(&url)
+        .header("x-csrf-token", &csrf)
+        .json(&event)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = h
+        .post(&url)
+        .header("x-csrf-token", &csrf)
+        .json(&event)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = h
+        .post(&url)
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"kind": "teleported"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let d: serde_json::Value = h
+        .get(app.url(&format!("/api/v1/console/applications/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["stage"], "办理中");
+    assert!(
+        d["due_explanation"][0]
+            .as_str()
+            .unwrap()
+            .contains("收到申请")
+    );
+    assert_eq!(d["events"][0]["kind"], "received");
+
+    // Another unit's staff: not found; an editor: forbidden.
+    let (editor, _) = app.login("zjj-editor").await;
+    let r = editor
+        .get(app.url(&format!("/api/v1/console/applications/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    app.store
+        .create_staff(
+            "test",
+            &gongkai_store::staff::StaffInput {
+                username: "jyj-handler".into(),
+                display_name: "教育局办理员".into(),
+                unit_code: "py-jyj".into(),
+                role: "handler".into(),
+                password: "教育局办理员的密码123".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let other = app.client();
+    let page = other
+        .get(app.url("/console/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let t = hidden(&page, "csrf");
+    other
+        .post(app.url("/console/login"))
+        .form(&[
+            ("csrf", t.as_str()),
+            ("username", "jyj-handler"),
+            ("password", "教育局办理员的密码123"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let r = other
+        .get(app.url(&format!("/api/v1/console/applications/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,450 @@
+//! The JSON API of 依申请公开, with the same checks as the pages: the public submits and looks
+//! up an application; staff (by their console session, with the session's CSRF token in the
+//! `X-CSRF-Token` header for changes) list, read and act on their unit's applications.
+
+use crate::AppState;
+use crate::api::{ApiError, ApiErrorBody};
+use crate::apply::today;
+use crate::session::{SESSION_COOKIE, cookie, same_token};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use gongkai_core::Role;
+use gongkai_core::application::{Channel, Event};
+use gongkai_core::ids::mask_name;
+use gongkai_core::taxonomy::ApplicantType;
+use gongkai_store::StoreError;
+use gongkai_store::applications::{Application, ApplicationInput};
+use gongkai_store::auth::Session;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use utoipa::ToSchema;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/applications", post(submit))
+        .route("/api/v1/applications/status", post(status))
+        .route("/api/v1/console/applications", get(list))
+        .route("/api/v1/console/applications/{id}", get(detail))
+        .route("/api/v1/console/applications/{id}/events", post(add_event))
+}
+
+/// A field error, as the pages show next to the field.
+#[derive(Serialize, ToSchema)]
+pub struct FieldErrorBody {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvalidBody {
+    pub error: String,
+    pub fields: Vec<FieldErrorBody>,
+}
+
+fn store_error(e: StoreError) -> Response {
+    match e {
+        StoreError::Invalid(errs) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(InvalidBody {
+                error: errs
+                    .iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                fields: errs
+                    .into_iter()
+                    .map(|e| FieldErrorBody {
+                        field: e.field.into(),
+                        message: e.message,
+                    })
+                    .collect(),
+            }),
+        )
+            .into_response(),
+        other => ApiError::from(other).into_response(),
+    }
+}
+
+fn error(status: StatusCode, msg: &str) -> Response {
+    (status, Json(ApiErrorBody { error: msg.into() })).into_response()
+}
+
+/// An online application: the Art. 29 fields, and a key that makes a repeated submission return
+/// the first one.
+#[derive(Deserialize, ToSchema)]
+pub struct SubmitBody {
+    pub unit_code: String,
+    /// natural | commercial | research | public_interest | legal_service | other
+    pub applicant_type: String,
+    pub applicant_name: String,
+    /// id_card | credit_code | other
+    pub id_kind: String,
+    pub id_number: String,
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub postcode: String,
+    pub info_description: String,
+    #[serde(default)]
+    pub info_doc_number: String,
+    #[serde(default)]
+    pub purpose: String,
+    /// paper | email | disc | onsite
+    pub form_wanted: String,
+    /// post | pickup | email | online
+    pub delivery: String,
+    /// Up to 128 characters chosen by the client; the same key returns the same application.
+    #[serde(default)]
+    pub idempotency_key: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Submitted {
+    pub tracking_code: String,
+    pub password: String,
+    pub unit: String,
+    /// The same submission had arrived before; nothing new was stored.
+    pub duplicate: bool,
+}
+
+/// Submit an application online.
+#[utoipa::path(post, path = "/api/v1/applications", request_body = SubmitBody,
+    responses((status = 201, body = Submitted), (status = 200, description = "重复提交，返回首次提交的结果", body = Submitted),
+               (status = 422, body = InvalidBody), (status = 429, body = ApiErrorBody)))]
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Result<Json<SubmitBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Ok(Json(b)) = body else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "请求内容应为 JSON，且包含申请表的各个字段",
+        );
+    };
+    if !state.limits.apply.allow(peer.ip()) {
+        return error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "同一网络地址提交申请过于频繁，请稍后再试",
+        );
+    }
+    let input = ApplicationInput {
+        unit_code: b.unit_code,
+        applicant_type: b.applicant_type,
+        applicant_name: b.applicant_name,
+        id_kind: b.id_kind,
+        id_number: b.id_number,
+        phone: b.phone,
+        email: b.email,
+        address: b.address,
+        postcode: b.postcode,
+        info_description: b.info_description,
+        info_doc_number: b.info_doc_number,
+        purpose: b.purpose,
+        form_wanted: b.form_wanted,
+        delivery: b.delivery,
+    };
+    let key =
+        (!b.idempotency_key.trim().is_empty()).then(|| format!("api:{}", b.idempotency_key.trim()));
+    match state
+        .store
+        .submit_application(
+            "public",
+            Channel::Online,
+            &input,
+            None,
+            key.as_deref(),
+            today(),
+        )
+        .await
+    {
+        Ok(s) => {
+            let status = if s.duplicate {
+                StatusCode::OK
+            } else {
+                StatusCode::CREATED
+            };
+            (
+                status,
+                Json(Submitted {
+                    tracking_code: s.application.tracking_code,
+                    password: s.password,
+                    unit: s.application.unit_name,
+                    duplicate: s.duplicate,
+                }),
+            )
+                .into_response()
+        }
+        Err(e) => store_error(e),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LookupBody {
+    pub code: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LetterRef {
+    pub id: i64,
+    pub title: String,
+    pub issued_on: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StatusBody {
+    pub tracking_code: String,
+    pub unit: String,
+    /// Masked: 张**
+    pub applicant: String,
+    pub stage: String,
+    pub received_on: Option<String>,
+    pub due: Option<String>,
+    pub letters: Vec<LetterRef>,
+}
+
+/// An application's status, by its tracking code and query password (personal data masked).
+#[utoipa::path(post, path = "/api/v1/applications/status", request_body = LookupBody,
+    responses((status = 200, body = StatusBody), (status = 403, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
+pub async fn status(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Result<Json<LookupBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Ok(Json(b)) = body else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "请求内容应为 JSON：{\"code\": …, \"password\": …}",
+        );
+    };
+    if !state.limits.status.allow(peer.ip()) {
+        return error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "查询过于频繁，请一小时后再试",
+        );
+    }
+    let app = match state
+        .store
+        .application_for_applicant(&b.code, &b.password)
+        .await
+    {
+        Ok(Some(a)) => a,
+        Ok(None) => return error(StatusCode::FORBIDDEN, "查询码或查询密码不正确"),
+        Err(e) => return store_error(e),
+    };
+    let p = match state.store.progress(app.id, today()).await {
+        Ok(p) => p,
+        Err(e) => return store_error(e),
+    };
+    let letters = match state.store.letters(app.id).await {
+        Ok(l) => l,
+        Err(e) => return store_error(e),
+    };
+    let natural = ApplicantType::parse(&app.applicant_type).is_some_and(|t| t.is_natural_person());
+    Json(StatusBody {
+        applicant: if natural {
+            mask_name(&app.applicant_name)
+        } else {
+            app.applicant_name.clone()
+        },
+        tracking_code: app.tracking_code,
+        unit: app.unit_name,
+        stage: p.stage.label().into(),
+        received_on: p.received.map(|d| d.to_string()),
+        due: p
+            .due
+            .filter(|_| p.stage.is_open())
+            .map(|d| d.date.to_string()),
+        letters: letters
+            .into_iter()
+            .map(|l| LetterRef {
+                id: l.id,
+                title: l.title,
+                issued_on: l.issued_on.to_string(),
+            })
+            .collect(),
+    })
+    .into_response()
+}
+
+/// A staff member by console session; 401 JSON without one.
+pub struct ApiStaff(Session);
+
+impl FromRequestParts<AppState> for ApiStaff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let token = cookie(&parts.headers, SESSION_COOKIE)
+            .ok_or_else(|| error(StatusCode::UNAUTHORIZED, "请先登录工作台"))?;
+        let session = state
+            .store
+            .session(token)
+            .await
+            .map_err(store_error)?
+            .ok_or_else(|| error(StatusCode::UNAUTHORIZED, "登录已失效，请重新登录"))?;
+        if !matches!(
+            session.staff.role(),
+            Role::OfficeAdmin | Role::Handler | Role::Auditor
+        ) {
+            return Err(error(
+                StatusCode::FORBIDDEN,
+                "仅限依申请办理人员、政务公开办和审计人员",
+            ));
+        }
+        if parts.method != axum::http::Method::GET {
+            let sent = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !same_token(sent, &session.csrf_token) {
+                return Err(error(StatusCode::FORBIDDEN, "缺少或错误的 X-CSRF-Token"));
+            }
+        }
+        Ok(ApiStaff(session))
+    }
+}
+
+async fn visible(state: &AppState, me: &ApiStaff, id: i64) -> Result<Application, Response> {
+    state
+        .store
+        .application(id)
+        .await
+        .map_err(store_error)?
+        .filter(|a| me.0.staff.sees_unit(a.unit_id))
+        .ok_or_else(|| error(StatusCode::NOT_FOUND, "没有这件申请，或它不属于您的单位"))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WorkItem {
+    pub id: i64,
+    pub tracking_code: String,
+    pub unit: String,
+    pub applicant_type: String,
+    pub channel: String,
+    pub stage: String,
+    pub received_on: Option<String>,
+    pub due: Option<String>,
+}
+
+/// The open applications of the staff member's unit (all units for the office), by due date.
+#[utoipa::path(get, path = "/api/v1/console/applications",
+    responses((status = 200, body = Vec<WorkItem>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+pub async fn list(State(state): State<AppState>, me: ApiStaff) -> Response {
+    let scope = (!me.0.staff.role().sees_all_units()).then_some(me.0.staff.unit_id);
+    let apps = match state.store.applications(scope, true).await {
+        Ok(a) => a,
+        Err(e) => return store_error(e),
+    };
+    let mut items = Vec::new();
+    for a in apps {
+        let p = state.store.progress(a.id, today()).await.ok();
+        items.push(WorkItem {
+            id: a.id,
+            tracking_code: a.tracking_code.clone(),
+            unit: a.unit_code.clone(),
+            applicant_type: a.applicant_type.clone(),
+            channel: a.channel.clone(),
+            stage: p.as_ref().map(|p| p.stage.label()).unwrap_or("").into(),
+            received_on: p.as_ref().and_then(|p| p.received).map(|d| d.to_string()),
+            due: p
+                .as_ref()
+                .and_then(|p| p.due.as_ref())
+                .map(|d| d.date.to_string()),
+        });
+    }
+    items.sort_by(|a, b| (a.due.is_none(), &a.due).cmp(&(b.due.is_none(), &b.due)));
+    Json(items).into_response()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Detail {
+    pub id: i64,
+    pub tracking_code: String,
+    pub unit: String,
+    pub applicant_type: String,
+    pub applicant_name: String,
+    pub info_description: String,
+    pub stage: String,
+    pub due: Option<String>,
+    /// How the due date was reached, step by step.
+    pub due_explanation: Vec<String>,
+    /// The events, each as `{"kind": …, "on": …, …}` — the same form `POST …/events` takes.
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<serde_json::Value>,
+    pub outcome: Option<String>,
+}
+
+/// One application with its events and its derived due date.
+#[utoipa::path(get, path = "/api/v1/console/applications/{id}", params(("id" = i64, Path)),
+    responses((status = 200, body = Detail), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn detail(State(state): State<AppState>, me: ApiStaff, Path(id): Path<i64>) -> Response {
+    let app = match visible(&state, &me, id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let (events, p) = match (
+        state.store.events(app.id).await,
+        state.store.progress(app.id, today()).await,
+    ) {
+        (Ok(e), Ok(p)) => (e, p),
+        (Err(e), _) | (_, Err(e)) => return store_error(e),
+    };
+    Json(Detail {
+        id: app.id,
+        tracking_code: app.tracking_code,
+        unit: app.unit_code,
+        applicant_type: app.applicant_type,
+        applicant_name: app.applicant_name,
+        info_description: app.info_description,
+        stage: p.stage.label().into(),
+        due: p.due.as_ref().map(|d| d.date.to_string()),
+        due_explanation: p.due.map(|d| d.steps).unwrap_or_default(),
+        events: events
+            .iter()
+            .filter_map(|r| serde_json::to_value(&r.event).ok())
+            .collect(),
+        outcome: app.outcome,
+    })
+    .into_response()
+}
+
+/// Record an event (`{"kind": "received", "on": "2021-09-28"}`, `{"kind": "extended", …}`, …);
+/// it is checked like the same action on the page.
+#[utoipa::path(post, path = "/api/v1/console/applications/{id}/events", params(("id" = i64, Path)),
+    request_body(content = Object, description = "一个办理事项，形如 {\"kind\": \"received\", \"on\": \"YYYY-MM-DD\"}"),
+    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+              (status = 404, body = ApiErrorBody), (status = 422, body = InvalidBody)))]
+pub async fn add_event(
+    State(state): State<AppState>,
+    me: ApiStaff,
+    Path(id): Path<i64>,
+    body: Result<Json<Event>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    if me.0.staff.role() == Role::Auditor {
+        return error(StatusCode::FORBIDDEN, "审计人员只能查看");
+    }
+    let app = match visible(&state, &me, id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let Ok(Json(event)) = body else {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "办理事项无法识别：应为 {\"kind\": …, \"on\": \"YYYY-MM-DD\", …}",
+        );
+    };
+    let actor = format!("staff:{}", me.0.staff.username);
+    match state.store.add_event(&actor, app.id, event, today()).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => store_error(e),
+    }
+}
