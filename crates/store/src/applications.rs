@@ -277,6 +277,132 @@ pub struct NewCase {
     pub note: String,
 }
 
+/// One online submission of a batch.
+#[derive(Debug, Clone)]
+pub struct BatchItem {
+    pub input: ApplicationInput,
+    pub key: Option<String>,
+    pub today: NaiveDate,
+}
+
+/// A submission that passed its checks, ready to be written.
+struct Prepared {
+    secret: String,
+    channel: Channel,
+    /// Trimmed, with the normalised ID number.
+    input: ApplicationInput,
+    unit_id: i64,
+    unit_name: String,
+    received_on: Option<NaiveDate>,
+    /// The idempotency key: the caller's, or a random one.
+    key: String,
+    key_given: bool,
+    password: String,
+    today: NaiveDate,
+}
+
+impl Prepared {
+    /// The tracking code: the date and characters derived from the key (`attempt` > 0 after a
+    /// collision with another day's code).
+    fn tracking_code(&self, attempt: u32) -> String {
+        let d = Sha256::digest(
+            format!("{}\u{0}code\u{0}{}\u{0}{attempt}", self.secret, self.key).as_bytes(),
+        );
+        format!("{}{}", self.today.format("%Y%m%d"), readable(&d[..8], 8))
+    }
+
+    fn into_application(self, id: i64, tracking_code: String) -> Application {
+        let i = self.input;
+        Application {
+            id,
+            unit_id: self.unit_id,
+            unit_code: i.unit_code,
+            unit_name: self.unit_name,
+            tracking_code,
+            channel: self.channel.as_str().into(),
+            applicant_type: i.applicant_type,
+            applicant_name: i.applicant_name,
+            id_kind: i.id_kind,
+            id_number: i.id_number,
+            phone: i.phone,
+            email: i.email,
+            address: i.address,
+            postcode: i.postcode,
+            info_description: i.info_description,
+            info_doc_number: i.info_doc_number,
+            purpose: i.purpose,
+            form_wanted: i.form_wanted,
+            delivery: i.delivery,
+            submitted_at: now(),
+            handler_id: None,
+            outcome: None,
+            concluded_on: None,
+            fee_yuan: 0,
+        }
+    }
+}
+
+enum Written {
+    New {
+        id: i64,
+        tracking_code: String,
+    },
+    /// The key was already used (a concurrent twin won).
+    Duplicate,
+}
+
+/// The query password of a submission: derived from its key, so a repeated submission of the
+/// same form shows the same password, and only its submitter holds the key.
+fn derive_password(secret: &str, key: &str) -> String {
+    let d = Sha256::digest(format!("{secret}\u{0}{key}").as_bytes());
+    readable(&d[6..16], 8)
+}
+
+async fn write_prepared(tx: &mut Tx, actor: &str, p: &Prepared) -> Result<Written> {
+    let i = &p.input;
+    let key = p.key_given.then_some(p.key.as_str());
+    for attempt in 0..8 {
+        let tracking_code = p.tracking_code(attempt);
+        let inserted: Option<(i64,)> = on_tx!(tx, c => sqlx::query_as(
+            "INSERT INTO applications (unit_id, tracking_code, password_hash, channel, applicant_type, \
+             applicant_name, id_kind, id_number, phone, email, address, postcode, info_description, \
+             info_doc_number, purpose, form_wanted, delivery, submitted_at, idempotency_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+             ON CONFLICT DO NOTHING RETURNING id")
+            .bind(p.unit_id).bind(&tracking_code).bind(password_hash(&tracking_code, &p.password))
+            .bind(p.channel.as_str()).bind(&i.applicant_type).bind(&i.applicant_name)
+            .bind(&i.id_kind).bind(&i.id_number).bind(&i.phone).bind(&i.email)
+            .bind(&i.address).bind(&i.postcode).bind(&i.info_description)
+            .bind(&i.info_doc_number).bind(&i.purpose).bind(&i.form_wanted)
+            .bind(&i.delivery).bind(now()).bind(key)
+            .fetch_optional(c).await?);
+        if let Some((id,)) = inserted {
+            if let Some(r) = p.received_on {
+                insert_event(tx, id, &Event::Received { on: r }, actor).await?;
+            }
+            audit::append(
+                tx,
+                actor,
+                "application.create",
+                &format!("application:{tracking_code}"),
+                &serde_json::Value::Null,
+                &json!({"unit": i.unit_code, "channel": p.channel.as_str(), "applicant_type": i.applicant_type, "received_on": p.received_on}),
+            )
+            .await?;
+            return Ok(Written::New { id, tracking_code });
+        }
+        if let Some(k) = key {
+            let taken: Option<(i64,)> = on_tx!(tx, c => sqlx::query_as(
+                "SELECT id FROM applications WHERE idempotency_key = $1").bind(k).fetch_optional(c).await?);
+            if taken.is_some() {
+                return Ok(Written::Duplicate);
+            }
+        }
+        // Otherwise the tracking code collided with another application's: derive another.
+    }
+    Err(StoreError::Conflict("申请编号冲突，请重新提交".into()))
+}
+
 /// What the submitter gets back: the tracking code and the query password.
 #[derive(Debug, Clone)]
 pub struct Submitted {
@@ -304,15 +430,31 @@ fn readable(bytes: &[u8], n: usize) -> String {
 impl Store {
     /// The installation's secret for derived values, created on first use.
     pub(crate) async fn secret(&self) -> Result<String> {
-        if let Some(s) = self.meta("secret").await? {
-            return Ok(s);
+        let s = self
+            .secret
+            .get_or_try_init(|| async {
+                if let Some(s) = self.meta("secret").await? {
+                    return Ok::<String, StoreError>(s);
+                }
+                let s = crate::auth::random_token();
+                let mut tx = self.begin_write().await?;
+                on_tx!(&mut tx, c => sqlx::query("INSERT INTO meta (key, value) VALUES ('secret', $1) ON CONFLICT (key) DO NOTHING")
+                    .bind(&s).execute(c).await?.rows_affected());
+                tx.commit().await?;
+                Ok(self.meta("secret").await?.unwrap_or(s))
+            })
+            .await?;
+        Ok(s.clone())
+    }
+
+    /// After the tables were re-created, write back the secret this process already uses.
+    pub(crate) async fn restore_cached_secret(&self) -> Result<()> {
+        if let Some(s) = self.secret.get() {
+            let mut tx = self.begin_write().await?;
+            Store::set_meta(&mut tx, "secret", s).await?;
+            tx.commit().await?;
         }
-        let s = crate::auth::random_token();
-        let mut tx = self.begin_write().await?;
-        on_tx!(&mut tx, c => sqlx::query("INSERT INTO meta (key, value) VALUES ('secret', $1) ON CONFLICT (key) DO NOTHING")
-            .bind(&s).execute(c).await?.rows_affected());
-        tx.commit().await?;
-        Ok(self.meta("secret").await?.unwrap_or(s))
+        Ok(())
     }
 
     /// Register an application. `received_on` is the Art. 31 receipt date when staff register one
@@ -327,23 +469,86 @@ impl Store {
         idempotency_key: Option<&str>,
         today: NaiveDate,
     ) -> Result<Submitted> {
+        let prepared = match self
+            .prepare(channel, input, received_on, idempotency_key, today)
+            .await?
+        {
+            Ok(p) => p,
+            Err(duplicate) => return Ok(duplicate),
+        };
+        let mut tx = self.begin_write().await?;
+        let written = write_prepared(&mut tx, actor, &prepared).await?;
+        tx.commit().await?;
+        self.finish(prepared, written).await
+    }
+
+    /// Register many online submissions in one transaction (one durable commit for all): how the
+    /// server keeps up with a rush of applications. Each result is what
+    /// [`Store::submit_application`] would have answered for that submission alone.
+    pub async fn submit_batch(
+        &self,
+        actor: &str,
+        items: &[BatchItem],
+    ) -> Result<Vec<Result<Submitted>>> {
+        let mut results: Vec<Option<Result<Submitted>>> = Vec::with_capacity(items.len());
+        let mut ready = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match self
+                .prepare(
+                    Channel::Online,
+                    &item.input,
+                    None,
+                    item.key.as_deref(),
+                    item.today,
+                )
+                .await
+            {
+                Ok(Ok(p)) => {
+                    ready.push((i, p));
+                    results.push(None);
+                }
+                Ok(Err(duplicate)) => results.push(Some(Ok(duplicate))),
+                Err(e) => results.push(Some(Err(e))),
+            }
+        }
+        let mut written = Vec::with_capacity(ready.len());
+        if !ready.is_empty() {
+            let mut tx = self.begin_write().await?;
+            for (_, p) in &ready {
+                written.push(write_prepared(&mut tx, actor, p).await?);
+            }
+            tx.commit().await?;
+        }
+        for ((i, p), w) in ready.into_iter().zip(written) {
+            results[i] = Some(self.finish(p, w).await);
+        }
+        Ok(results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(StoreError::Internal("submission lost".into()))))
+            .collect())
+    }
+
+    /// Check a submission; a repeated key answers with the first submission instead.
+    async fn prepare(
+        &self,
+        channel: Channel,
+        input: &ApplicationInput,
+        received_on: Option<NaiveDate>,
+        idempotency_key: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<std::result::Result<Prepared, Submitted>> {
         let secret = self.secret().await?;
         let key = idempotency_key
             .map(str::trim)
             .filter(|k| !k.is_empty() && k.len() <= 128);
-        let derive = |k: &str| {
-            let d = Sha256::digest(format!("{secret}\u{0}{k}").as_bytes());
-            (readable(&d[..6], 6), readable(&d[6..16], 8))
-        };
         if let Some(k) = key
             && let Some(existing) = self.application_by_idempotency(k).await?
         {
-            let (_, password) = derive(k);
-            return Ok(Submitted {
+            return Ok(Err(Submitted {
                 application: existing,
-                password,
+                password: derive_password(&secret, k),
                 duplicate: true,
-            });
+            }));
         }
         let (mut errs, id_number) = input.check(today);
         if let Some(r) = received_on
@@ -370,67 +575,64 @@ impl Store {
         let (Some(unit), true) = (unit, errs.is_empty()) else {
             return Err(StoreError::Invalid(errs));
         };
-        let random_key;
-        let k = match key {
-            Some(k) => k,
-            None => {
-                random_key = crate::auth::random_token();
-                &random_key
-            }
-        };
-        let (suffix, password) = derive(k);
-        let tracking_code = format!("{}{}", today.format("%Y%m%d"), suffix);
-        let mut tx = self.begin_write().await?;
         let t = |s: &str| s.trim().to_string();
-        let inserted: Option<(i64,)> = on_tx!(&mut tx, c => sqlx::query_as(
-            "INSERT INTO applications (unit_id, tracking_code, password_hash, channel, applicant_type, \
-             applicant_name, id_kind, id_number, phone, email, address, postcode, info_description, \
-             info_doc_number, purpose, form_wanted, delivery, submitted_at, idempotency_key) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
-             ON CONFLICT DO NOTHING RETURNING id")
-            .bind(unit.id).bind(&tracking_code).bind(password_hash(&tracking_code, &password))
-            .bind(channel.as_str()).bind(t(&input.applicant_type)).bind(t(&input.applicant_name))
-            .bind(t(&input.id_kind)).bind(&id_number).bind(t(&input.phone)).bind(t(&input.email))
-            .bind(t(&input.address)).bind(t(&input.postcode)).bind(t(&input.info_description))
-            .bind(t(&input.info_doc_number)).bind(t(&input.purpose)).bind(t(&input.form_wanted))
-            .bind(t(&input.delivery)).bind(now()).bind(key)
-            .fetch_optional(c).await?);
-        let Some((id,)) = inserted else {
-            // A concurrent twin of this submission won the race: answer with it.
-            drop(tx);
-            let existing = match key {
-                Some(k) => self.application_by_idempotency(k).await?,
-                None => None,
-            }
-            .ok_or_else(|| StoreError::Conflict("申请编号冲突，请重新提交".into()))?;
-            return Ok(Submitted {
-                application: existing,
-                password,
-                duplicate: true,
-            });
+        let input = ApplicationInput {
+            unit_code: unit.code.clone(),
+            applicant_type: t(&input.applicant_type),
+            applicant_name: t(&input.applicant_name),
+            id_kind: t(&input.id_kind),
+            id_number,
+            phone: t(&input.phone),
+            email: t(&input.email),
+            address: t(&input.address),
+            postcode: t(&input.postcode),
+            info_description: t(&input.info_description),
+            info_doc_number: t(&input.info_doc_number),
+            purpose: t(&input.purpose),
+            form_wanted: t(&input.form_wanted),
+            delivery: t(&input.delivery),
         };
-        if let Some(r) = received_on {
-            insert_event(&mut tx, id, &Event::Received { on: r }, actor).await?;
+        let (key, key_given) = match key {
+            Some(k) => (k.to_string(), true),
+            None => (crate::auth::random_token(), false),
+        };
+        Ok(Ok(Prepared {
+            password: derive_password(&secret, &key),
+            secret,
+            channel,
+            input,
+            unit_id: unit.id,
+            unit_name: unit.name,
+            received_on,
+            key,
+            key_given,
+            today,
+        }))
+    }
+
+    /// The answer for a written submission.
+    async fn finish(&self, p: Prepared, written: Written) -> Result<Submitted> {
+        match written {
+            Written::New { id, tracking_code } => {
+                let password = p.password.clone();
+                Ok(Submitted {
+                    application: p.into_application(id, tracking_code),
+                    password,
+                    duplicate: false,
+                })
+            }
+            Written::Duplicate => {
+                let existing = self
+                    .application_by_idempotency(&p.key)
+                    .await?
+                    .ok_or_else(|| StoreError::Internal("duplicate vanished".into()))?;
+                Ok(Submitted {
+                    application: existing,
+                    password: p.password,
+                    duplicate: true,
+                })
+            }
         }
-        audit::append(
-            &mut tx,
-            actor,
-            "application.create",
-            &format!("application:{tracking_code}"),
-            &serde_json::Value::Null,
-            &json!({"unit": unit.code, "channel": channel.as_str(), "applicant_type": input.applicant_type.trim(), "received_on": received_on}),
-        )
-        .await?;
-        tx.commit().await?;
-        let application = self
-            .application(id)
-            .await?
-            .ok_or_else(|| StoreError::Internal("application vanished".into()))?;
-        Ok(Submitted {
-            application,
-            password,
-            duplicate: false,
-        })
     }
 
     async fn application_by_idempotency(&self, key: &str) -> Result<Option<Application>> {

@@ -257,6 +257,7 @@ impl Store {
         }
         self.drop_everything().await?;
         self.migrate().await?;
+        self.restore_cached_secret().await?;
 
         let accounts: Vec<DemoAccount> = ACCOUNTS
             .iter()

@@ -154,6 +154,8 @@ impl Tx {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: Pool,
+    /// The installation's secret, read once.
+    secret: std::sync::Arc<tokio::sync::OnceCell<String>>,
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -184,9 +186,7 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(opts)
                     .await?;
-                Ok(Store {
-                    pool: Pool::Postgres(pool),
-                })
+                Ok(Store::with_pool(Pool::Postgres(pool)))
             }
             Location::Url(url) if url.starts_with("sqlite:") => {
                 let opts = SqliteConnectOptions::from_str(url)
@@ -196,6 +196,13 @@ impl Store {
             Location::Url(url) => Err(StoreError::BadUrl(format!(
                 "“{url}”：应以 postgres:// 或 sqlite: 开头"
             ))),
+        }
+    }
+
+    fn with_pool(pool: Pool) -> Store {
+        Store {
+            pool,
+            secret: Default::default(),
         }
     }
 
@@ -209,9 +216,7 @@ impl Store {
             .max_connections(8)
             .connect_with(opts)
             .await?;
-        Ok(Store {
-            pool: Pool::Sqlite(pool),
-        })
+        Ok(Store::with_pool(Pool::Sqlite(pool)))
     }
 
     /// Open and bring the schema up to date.

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use gongkai_core::Role;
-use gongkai_core::application::{Channel, Event};
+use gongkai_core::application::Event;
 use gongkai_core::ids::mask_name;
 use gongkai_core::taxonomy::ApplicantType;
 use gongkai_store::StoreError;
@@ -153,18 +153,7 @@ pub async fn submit(
     };
     let key =
         (!b.idempotency_key.trim().is_empty()).then(|| format!("api:{}", b.idempotency_key.trim()));
-    match state
-        .store
-        .submit_application(
-            "public",
-            Channel::Online,
-            &input,
-            None,
-            key.as_deref(),
-            today(),
-        )
-        .await
-    {
+    match state.submitter.submit(input, key, today()).await {
         Ok(s) => {
             let status = if s.duplicate {
                 StatusCode::OK

@@ -10,7 +10,6 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use gongkai_core::application::Channel;
 use gongkai_core::ids::{mask_middle, mask_name};
 use gongkai_core::taxonomy::ApplicantType;
 use gongkai_store::StoreError;
@@ -118,15 +117,8 @@ async fn apply(
         random_token()
     };
     match state
-        .store
-        .submit_application(
-            "public",
-            Channel::Online,
-            &f.input,
-            None,
-            Some(&token),
-            today(),
-        )
+        .submitter
+        .submit(f.input.clone(), Some(token.clone()), today())
         .await
     {
         Ok(s) => Ok(render(&ApplyDonePage {

@@ -19,6 +19,7 @@ mod limit;
 mod portal;
 pub mod report_view;
 mod session;
+mod submitter;
 mod view;
 
 pub use api::ApiDoc;
@@ -30,6 +31,7 @@ pub struct AppState {
     pub store: Store,
     pub config: WebConfig,
     limits: std::sync::Arc<Limits>,
+    submitter: submitter::Submitter,
 }
 
 struct Limits {
@@ -40,6 +42,7 @@ struct Limits {
 }
 
 impl AppState {
+    /// Needs a tokio runtime: it starts the application writer.
     pub fn new(store: Store, config: WebConfig) -> AppState {
         let hour = std::time::Duration::from_secs(3600);
         let limits = Limits {
@@ -47,6 +50,7 @@ impl AppState {
             status: limit::RateLimiter::new(config.status_lookups_per_hour, hour),
         };
         AppState {
+            submitter: submitter::Submitter::start(store.clone()),
             store,
             config,
             limits: std::sync::Arc::new(limits),
