@@ -400,3 +400,104 @@ fn report_of_the_demo_district_from_the_command_line() {
         assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
     }
 }
+
+/// An application acknowledged to the applicant survives `kill -9` of the server at any moment:
+/// submit under load, kill the server mid-load, and find every acknowledged application.
+#[test]
+fn acknowledged_applications_survive_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    assert_eq!(gongkai(&["demo", "--data", data]).status.code(), Some(0));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args([
+            "serve",
+            "--data",
+            data,
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--applications-per-hour",
+            "100000000",
+        ])
+        .env_remove("GONGKAI_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let acknowledged: Vec<String> = rt.block_on(async {
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        for _ in 0..100 {
+            if client.get(format!("{base}/healthz")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let body = serde_json::json!({
+            "unit_code": "py-zjj", "applicant_type": "natural", "applicant_name": "王五", "id_kind": "id_card",
+            "id_number": "11010519491231002X", "phone": "13800138000", "info_description": "某项目批复",
+            "form_wanted": "email", "delivery": "email", "email": "w@example.com"
+        });
+        let mut tasks = Vec::new();
+        for _ in 0..16 {
+            let (client, url, body) = (client.clone(), format!("{base}/api/v1/applications"), body.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut codes = Vec::new();
+                // Until the server dies under us.
+                while let Ok(r) = client.post(&url).json(&body).send().await {
+                    if r.status() == reqwest::StatusCode::CREATED
+                        && let Ok(v) = r.json::<serde_json::Value>().await
+                        && let Some(code) = v["tracking_code"].as_str()
+                    {
+                        codes.push(code.to_string());
+                    }
+                }
+                codes
+            }));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        server.kill().unwrap(); // SIGKILL
+        server.wait().unwrap();
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await.unwrap());
+        }
+        all
+    });
+    assert!(
+        acknowledged.len() > 50,
+        "the load ran: {} acknowledged",
+        acknowledged.len()
+    );
+    // Every acknowledged application is in the database after the crash.
+    let stored: std::collections::HashSet<String> = rt.block_on(async {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", dir.path().join("gongkai.db").display());
+        let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query_as::<_, (String,)>("SELECT tracking_code FROM applications")
+            .fetch_all(&mut c)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(c,)| c)
+            .collect()
+    });
+    let lost: Vec<&String> = acknowledged
+        .iter()
+        .filter(|c| !stored.contains(*c))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} of {} acknowledged applications lost",
+        lost.len(),
+        acknowledged.len()
+    );
+    // And the ledger is whole.
+    let o = gongkai(&["audit", "verify", "--data", data]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

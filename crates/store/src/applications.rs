@@ -286,7 +286,7 @@ pub struct BatchItem {
 }
 
 /// A submission that passed its checks, ready to be written.
-struct Prepared {
+pub struct Prepared {
     secret: String,
     channel: Channel,
     /// Trimmed, with the normalised ID number.
@@ -358,7 +358,67 @@ fn derive_password(secret: &str, key: &str) -> String {
     readable(&d[6..16], 8)
 }
 
-async fn write_prepared(tx: &mut Tx, actor: &str, p: &Prepared) -> Result<Written> {
+/// Rows per multi-row statement: a few fixed sizes, so the database keeps a handful of prepared
+/// statements instead of preparing a new one for every batch size.
+fn statement_sizes(mut n: usize) -> Vec<usize> {
+    let mut sizes = Vec::new();
+    for size in [128, 32, 8, 1] {
+        while n >= size {
+            sizes.push(size);
+            n -= size;
+        }
+    }
+    sizes
+}
+
+/// What the ledger records of a new application (no personal data).
+fn creation_record(p: &Prepared) -> serde_json::Value {
+    json!({"unit": p.input.unit_code, "channel": p.channel.as_str(), "applicant_type": p.input.applicant_type, "received_on": p.received_on})
+}
+
+/// Insert applications with one statement; returns the ids of those inserted, by tracking code.
+async fn insert_many(
+    tx: &mut Tx,
+    items: &[Prepared],
+    codes: &[String],
+) -> Result<std::collections::HashMap<String, i64>> {
+    const COLS: usize = 19;
+    let rows: Vec<String> = (0..items.len())
+        .map(|r| {
+            let ps: Vec<String> = (1..=COLS).map(|c| format!("${}", r * COLS + c)).collect();
+            format!("({})", ps.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO applications (unit_id, tracking_code, password_hash, channel, applicant_type, \
+         applicant_name, id_kind, id_number, phone, email, address, postcode, info_description, \
+         info_doc_number, purpose, form_wanted, delivery, submitted_at, idempotency_key) VALUES {} \
+         ON CONFLICT DO NOTHING RETURNING id, tracking_code",
+        rows.join(", ")
+    );
+    let at = now();
+    let returned: Vec<(i64, String)> = on_tx!(tx, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+        for (p, code) in items.iter().zip(codes) {
+            let i = &p.input;
+            q = q.bind(p.unit_id).bind(code).bind(password_hash(code, &p.password))
+                .bind(p.channel.as_str()).bind(&i.applicant_type).bind(&i.applicant_name)
+                .bind(&i.id_kind).bind(&i.id_number).bind(&i.phone).bind(&i.email)
+                .bind(&i.address).bind(&i.postcode).bind(&i.info_description)
+                .bind(&i.info_doc_number).bind(&i.purpose).bind(&i.form_wanted)
+                .bind(&i.delivery).bind(at).bind(p.key_given.then_some(p.key.as_str()));
+        }
+        q.fetch_all(c).await?
+    });
+    Ok(returned.into_iter().map(|(id, code)| (code, id)).collect())
+}
+
+async fn write_prepared(
+    tx: &mut Tx,
+    chain: &mut audit::Chain,
+    actor: &str,
+    p: &Prepared,
+) -> Result<Written> {
     let i = &p.input;
     let key = p.key_given.then_some(p.key.as_str());
     for attempt in 0..8 {
@@ -380,15 +440,16 @@ async fn write_prepared(tx: &mut Tx, actor: &str, p: &Prepared) -> Result<Writte
             if let Some(r) = p.received_on {
                 insert_event(tx, id, &Event::Received { on: r }, actor).await?;
             }
-            audit::append(
-                tx,
-                actor,
-                "application.create",
-                &format!("application:{tracking_code}"),
-                &serde_json::Value::Null,
-                &json!({"unit": i.unit_code, "channel": p.channel.as_str(), "applicant_type": i.applicant_type, "received_on": p.received_on}),
-            )
-            .await?;
+            chain
+                .append(
+                    tx,
+                    actor,
+                    "application.create",
+                    &format!("application:{tracking_code}"),
+                    &serde_json::Value::Null,
+                    &creation_record(p),
+                )
+                .await?;
             return Ok(Written::New { id, tracking_code });
         }
         if let Some(k) = key {
@@ -477,55 +538,81 @@ impl Store {
             Err(duplicate) => return Ok(duplicate),
         };
         let mut tx = self.begin_write().await?;
-        let written = write_prepared(&mut tx, actor, &prepared).await?;
+        let mut chain = audit::Chain::load(&mut tx).await?;
+        let written = write_prepared(&mut tx, &mut chain, actor, &prepared).await?;
         tx.commit().await?;
         self.finish(prepared, written).await
     }
 
-    /// Register many online submissions in one transaction (one durable commit for all): how the
-    /// server keeps up with a rush of applications. Each result is what
-    /// [`Store::submit_application`] would have answered for that submission alone.
-    pub async fn submit_batch(
+    /// Check an online submission before it is queued for [`Store::write_batch`]; a repeated key
+    /// answers at once with the first submission.
+    pub async fn prepare_online(
+        &self,
+        item: &BatchItem,
+    ) -> Result<std::result::Result<Prepared, Submitted>> {
+        self.prepare(
+            Channel::Online,
+            &item.input,
+            None,
+            item.key.as_deref(),
+            item.today,
+        )
+        .await
+    }
+
+    /// Write many checked online submissions in one transaction (one durable commit for all): how
+    /// the server keeps up with a rush of applications. Each answer is what
+    /// [`Store::submit_application`] would have given for that submission alone.
+    pub async fn write_batch(
         &self,
         actor: &str,
-        items: &[BatchItem],
+        items: Vec<Prepared>,
     ) -> Result<Vec<Result<Submitted>>> {
-        let mut results: Vec<Option<Result<Submitted>>> = Vec::with_capacity(items.len());
-        let mut ready = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            match self
-                .prepare(
-                    Channel::Online,
-                    &item.input,
-                    None,
-                    item.key.as_deref(),
-                    item.today,
-                )
-                .await
-            {
-                Ok(Ok(p)) => {
-                    ready.push((i, p));
-                    results.push(None);
-                }
-                Ok(Err(duplicate)) => results.push(Some(Ok(duplicate))),
-                Err(e) => results.push(Some(Err(e))),
-            }
-        }
-        let mut written = Vec::with_capacity(ready.len());
-        if !ready.is_empty() {
+        let mut written: Vec<Option<Written>> = (0..items.len()).map(|_| None).collect();
+        if !items.is_empty() {
             let mut tx = self.begin_write().await?;
-            for (_, p) in &ready {
-                written.push(write_prepared(&mut tx, actor, p).await?);
+            let mut chain = audit::Chain::load(&mut tx).await?;
+            let mut entries = Vec::new();
+            // Fast path: many rows per statement. A row that conflicts (a repeated key, or a
+            // tracking code taken) is not inserted and goes the careful way below.
+            let mut start = 0;
+            for len in statement_sizes(items.len()) {
+                let chunk = &items[start..start + len];
+                let codes: Vec<String> = chunk.iter().map(|p| p.tracking_code(0)).collect();
+                let inserted = insert_many(&mut tx, chunk, &codes).await?;
+                for (i, (p, code)) in chunk.iter().zip(&codes).enumerate() {
+                    if let Some(id) = inserted.get(code) {
+                        written[start + i] = Some(Written::New {
+                            id: *id,
+                            tracking_code: code.clone(),
+                        });
+                        entries.push(audit::NewEntry {
+                            actor: actor.to_string(),
+                            action: "application.create".into(),
+                            entity: format!("application:{code}"),
+                            before: serde_json::Value::Null,
+                            after: creation_record(p),
+                        });
+                    }
+                }
+                start += len;
+            }
+            chain.append_many(&mut tx, &entries).await?;
+            for (i, p) in items.iter().enumerate() {
+                if written[i].is_none() {
+                    written[i] = Some(write_prepared(&mut tx, &mut chain, actor, p).await?);
+                }
             }
             tx.commit().await?;
         }
-        for ((i, p), w) in ready.into_iter().zip(written) {
-            results[i] = Some(self.finish(p, w).await);
+        let mut answers = Vec::with_capacity(items.len());
+        for (p, w) in items.into_iter().zip(written) {
+            answers.push(match w {
+                Some(w) => self.finish(p, w).await,
+                None => Err(StoreError::Internal("submission not written".into())),
+            });
         }
-        Ok(results
-            .into_iter()
-            .map(|r| r.unwrap_or_else(|| Err(StoreError::Internal("submission lost".into()))))
-            .collect())
+        Ok(answers)
     }
 
     /// Check a submission; a repeated key answers with the first submission instead.
@@ -565,19 +652,19 @@ impl Store {
                 message: "请填写收到申请的日期（第三十一条）".into(),
             });
         }
-        let unit = self.unit_by_code(input.unit_code.trim()).await?;
+        let unit = self.cached_unit(input.unit_code.trim()).await?;
         if unit.is_none() && !input.unit_code.trim().is_empty() {
             errs.push(FieldError {
                 field: "unit_code",
                 message: "所选机关不存在，请重新选择".into(),
             });
         }
-        let (Some(unit), true) = (unit, errs.is_empty()) else {
+        let (Some((unit_id, unit_name)), true) = (unit, errs.is_empty()) else {
             return Err(StoreError::Invalid(errs));
         };
         let t = |s: &str| s.trim().to_string();
         let input = ApplicationInput {
-            unit_code: unit.code.clone(),
+            unit_code: t(&input.unit_code),
             applicant_type: t(&input.applicant_type),
             applicant_name: t(&input.applicant_name),
             id_kind: t(&input.id_kind),
@@ -601,8 +688,8 @@ impl Store {
             secret,
             channel,
             input,
-            unit_id: unit.id,
-            unit_name: unit.name,
+            unit_id,
+            unit_name,
             received_on,
             key,
             key_given,

@@ -44,30 +44,137 @@ pub async fn append(
     before: &Value,
     after: &Value,
 ) -> Result<()> {
-    let last: Option<(i64, String)> = on_tx!(tx, c =>
-        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(c).await?);
-    let (prev_seq, prev_hash) = last.unwrap_or((0, GENESIS.to_string()));
-    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-    let before = before.to_string();
-    let after = after.to_string();
-    let fields = AuditFields {
-        seq: prev_seq + 1,
-        at: &at,
-        actor,
-        action,
-        entity,
-        before: &before,
-        after: &after,
-        prev_hash: &prev_hash,
-    };
-    let hash = entry_hash(&fields);
-    on_tx!(tx, c => sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, action, entity, before_json, after_json, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-        .bind(fields.seq).bind(&at).bind(actor).bind(action).bind(entity)
-        .bind(&before).bind(&after).bind(&prev_hash).bind(&hash)
-        .execute(c).await?.rows_affected());
-    Ok(())
+    Chain::load(tx)
+        .await?
+        .append(tx, actor, action, entity, before, after)
+        .await
+}
+
+/// The end of the chain, held while appending several entries in one transaction (the writer
+/// lock of [`crate::Store::begin_write`] keeps it current).
+pub struct Chain {
+    seq: i64,
+    hash: String,
+}
+
+/// One entry to append with [`Chain::append_many`].
+pub struct NewEntry {
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub before: Value,
+    pub after: Value,
+}
+
+impl Chain {
+    /// Append several entries with one statement (the hashes still chain one to the next).
+    pub async fn append_many(&mut self, tx: &mut Tx, entries: &[NewEntry]) -> Result<()> {
+        let mut rest = entries;
+        while !rest.is_empty() {
+            // Fixed statement sizes, so prepared statements are reused.
+            let size = [128, 32, 8, 1]
+                .into_iter()
+                .find(|s| *s <= rest.len())
+                .unwrap_or(1);
+            let (chunk, tail) = rest.split_at(size);
+            rest = tail;
+            let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+            let mut rows = Vec::with_capacity(chunk.len());
+            for e in chunk {
+                let (before, after) = (e.before.to_string(), e.after.to_string());
+                let fields = AuditFields {
+                    seq: self.seq + 1,
+                    at: &at,
+                    actor: &e.actor,
+                    action: &e.action,
+                    entity: &e.entity,
+                    before: &before,
+                    after: &after,
+                    prev_hash: &self.hash,
+                };
+                let hash = entry_hash(&fields);
+                rows.push((
+                    fields.seq,
+                    before,
+                    after,
+                    std::mem::replace(&mut self.hash, hash.clone()),
+                    hash,
+                ));
+                self.seq += 1;
+            }
+            let placeholders: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let b = i * 9;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6,
+                        b + 7,
+                        b + 8,
+                        b + 9
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO audit_log (seq, at, actor, action, entity, before_json, after_json, prev_hash, hash) VALUES {}",
+                placeholders.join(", ")
+            );
+            on_tx!(tx, c => {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+                for (e, (seq, before, after, prev, hash)) in chunk.iter().zip(&rows) {
+                    q = q.bind(*seq).bind(&at).bind(&e.actor).bind(&e.action).bind(&e.entity)
+                        .bind(before).bind(after).bind(prev).bind(hash);
+                }
+                q.execute(c).await?.rows_affected()
+            });
+        }
+        Ok(())
+    }
+
+    pub async fn load(tx: &mut Tx) -> Result<Chain> {
+        let last: Option<(i64, String)> = on_tx!(tx, c =>
+            sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(c).await?);
+        let (seq, hash) = last.unwrap_or((0, GENESIS.to_string()));
+        Ok(Chain { seq, hash })
+    }
+
+    pub async fn append(
+        &mut self,
+        tx: &mut Tx,
+        actor: &str,
+        action: &str,
+        entity: &str,
+        before: &Value,
+        after: &Value,
+    ) -> Result<()> {
+        let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let before = before.to_string();
+        let after = after.to_string();
+        let fields = AuditFields {
+            seq: self.seq + 1,
+            at: &at,
+            actor,
+            action,
+            entity,
+            before: &before,
+            after: &after,
+            prev_hash: &self.hash,
+        };
+        let hash = entry_hash(&fields);
+        on_tx!(tx, c => sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor, action, entity, before_json, after_json, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(fields.seq).bind(&at).bind(actor).bind(action).bind(entity)
+            .bind(&before).bind(&after).bind(&self.hash).bind(&hash)
+            .execute(c).await?.rows_affected());
+        self.seq += 1;
+        self.hash = hash;
+        Ok(())
+    }
 }
 
 /// The result of checking the whole chain.

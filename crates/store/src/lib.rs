@@ -156,7 +156,14 @@ pub struct Store {
     pool: Pool,
     /// The installation's secret, read once.
     secret: std::sync::Arc<tokio::sync::OnceCell<String>>,
+    /// Unit codes → (id, name), for checking submissions without a query each; refreshed when
+    /// this process changes a unit and at least every [`UNIT_CACHE_SECS`] seconds (other
+    /// processes may change units).
+    unit_cache: std::sync::Arc<std::sync::RwLock<Option<(std::time::Instant, UnitMap)>>>,
 }
+
+type UnitMap = std::collections::HashMap<String, (i64, String)>;
+const UNIT_CACHE_SECS: u64 = 30;
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -203,6 +210,7 @@ impl Store {
         Store {
             pool,
             secret: Default::default(),
+            unit_cache: Default::default(),
         }
     }
 
@@ -259,6 +267,33 @@ impl Store {
         }
     }
 
+    /// A unit's id and name by code, from the cache.
+    pub(crate) async fn cached_unit(&self, code: &str) -> Result<Option<(i64, String)>> {
+        {
+            let guard = self.unit_cache.read().unwrap_or_else(|e| e.into_inner());
+            if let Some((at, map)) = guard.as_ref()
+                && at.elapsed().as_secs() < UNIT_CACHE_SECS
+            {
+                return Ok(map.get(code).cloned());
+            }
+        }
+        let map: UnitMap = self
+            .units()
+            .await?
+            .into_iter()
+            .map(|u| (u.code, (u.id, u.name)))
+            .collect();
+        let found = map.get(code).cloned();
+        *self.unit_cache.write().unwrap_or_else(|e| e.into_inner()) =
+            Some((std::time::Instant::now(), map));
+        Ok(found)
+    }
+
+    /// Forget cached units (after a change).
+    pub(crate) fn forget_units(&self) {
+        *self.unit_cache.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
     /// Is the database reachable?
     pub async fn ping(&self) -> Result<()> {
         on_pool!(self, p => sqlx::query("SELECT 1").execute(p).await?.rows_affected());
@@ -306,6 +341,7 @@ impl Store {
     /// Drop every table (and the schema's functions), leaving an empty database. Used to
     /// re-create the demo district; never called on a database holding real records.
     pub(crate) async fn drop_everything(&self) -> Result<()> {
+        self.forget_units();
         match &self.pool {
             Pool::Sqlite(p) => {
                 let mut conn = p.acquire().await?;

@@ -222,6 +222,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let unit = create_unit_tx(&mut tx, actor, input).await?;
         tx.commit().await?;
+        self.forget_units();
         Ok(unit)
     }
 
@@ -281,6 +282,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.forget_units();
         Ok(updated)
     }
 }

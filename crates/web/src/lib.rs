@@ -93,7 +93,7 @@ pub fn router(state: AppState) -> Router {
         .layer(
             // Log the method and path only: queries and bodies can carry personal data.
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+                tracing::debug_span!("http", method = %req.method(), path = %req.uri().path())
             }),
         )
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -3,7 +3,7 @@
 //! applications. Each submitter is answered only after the commit, so an acknowledged application
 //! survives a crash at any moment.
 
-use gongkai_store::applications::{ApplicationInput, BatchItem, Submitted};
+use gongkai_store::applications::{ApplicationInput, BatchItem, Prepared, Submitted};
 use gongkai_store::{Store, StoreError};
 use tokio::sync::{mpsc, oneshot};
 
@@ -11,12 +11,13 @@ use tokio::sync::{mpsc, oneshot};
 const MAX_BATCH: usize = 512;
 
 struct Job {
-    item: BatchItem,
+    prepared: Prepared,
     reply: oneshot::Sender<Result<Submitted, StoreError>>,
 }
 
 #[derive(Clone)]
 pub struct Submitter {
+    store: Store,
     tx: mpsc::Sender<Job>,
 }
 
@@ -24,8 +25,8 @@ impl Submitter {
     /// Start the writer (on the current tokio runtime).
     pub fn start(store: Store) -> Submitter {
         let (tx, rx) = mpsc::channel(8192);
-        tokio::spawn(run(store, rx));
-        Submitter { tx }
+        tokio::spawn(run(store.clone(), rx));
+        Submitter { store, tx }
     }
 
     /// Submit one online application and wait for its durable commit.
@@ -35,11 +36,14 @@ impl Submitter {
         key: Option<String>,
         today: chrono::NaiveDate,
     ) -> Result<Submitted, StoreError> {
-        let (reply, answer) = oneshot::channel();
-        let job = Job {
-            item: BatchItem { input, key, today },
-            reply,
+        // The checks run here, in parallel across requests; the writer only writes.
+        let item = BatchItem { input, key, today };
+        let prepared = match self.store.prepare_online(&item).await? {
+            Ok(p) => p,
+            Err(duplicate) => return Ok(duplicate),
         };
+        let (reply, answer) = oneshot::channel();
+        let job = Job { prepared, reply };
         self.tx
             .send(job)
             .await
@@ -59,18 +63,20 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let items: Vec<BatchItem> = jobs.iter().map(|j| j.item.clone()).collect();
-        match store.submit_batch("public", &items).await {
+        let (prepared, replies): (Vec<Prepared>, Vec<_>) =
+            jobs.into_iter().map(|j| (j.prepared, j.reply)).unzip();
+        let n = prepared.len();
+        match store.write_batch("public", prepared).await {
             Ok(results) => {
-                for (job, result) in jobs.into_iter().zip(results) {
-                    let _ = job.reply.send(result);
+                for (reply, result) in replies.into_iter().zip(results) {
+                    let _ = reply.send(result);
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, batch = items.len(), "storing a batch of applications failed");
+                tracing::error!(error = %e, batch = n, "storing a batch of applications failed");
                 let message = e.to_string();
-                for job in jobs {
-                    let _ = job.reply.send(Err(StoreError::Internal(message.clone())));
+                for reply in replies {
+                    let _ = reply.send(Err(StoreError::Internal(message.clone())));
                 }
             }
         }

@@ -670,7 +670,7 @@ async fn browser_public_applies_staff_answer_public_reads_the_letter() {
         .click()
         .await
         .unwrap();
-    b.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    b.wait().for_element(Locator::Css("form.logout")).await.unwrap();
     b.goto(&app.url("/console/applications")).await.unwrap();
     b.find(Locator::LinkText(&code))
         .await
