@@ -159,6 +159,13 @@ enum Command {
         #[arg(long, default_value_t = 64)]
         concurrency: usize,
     },
+    /// Scan files for personal data and secrecy markings before release: one line per finding
+    /// (file, place, kind, masked value); exit 1 if anything is found, 0 if clean, 2 if a file
+    /// cannot be read
+    Scan {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// 信息处理费 (国办函〔2020〕109号) in yuan
     Fee {
         #[command(subcommand)]
@@ -456,6 +463,7 @@ async fn run(command: Command) -> Outcome {
             seconds,
             concurrency,
         } => bench(db, seconds, concurrency).await,
+        Command::Scan { files } => scan(&files),
         Command::Fee { command } => {
             use gongkai_core::fees::{items_total, pages_fee};
             let (n, f): (&str, fn(u64) -> u64) = match &command {
@@ -828,4 +836,45 @@ async fn bench(db: DbArgs, seconds: u64, concurrency: usize) -> Outcome {
         return Err(Failure(1, format!("确认 {ok} 件，但库中只有 {stored} 件")));
     }
     Ok(())
+}
+
+fn scan(files: &[PathBuf]) -> Outcome {
+    // A malformed file must read as "unreadable", not print a panic: the PDF reader can panic.
+    std::panic::set_hook(Box::new(|_| {}));
+    let today = chrono::Utc::now().date_naive();
+    let (mut found, mut unreadable) = (0usize, 0usize);
+    for file in files {
+        let name = file.display().to_string();
+        let result = std::fs::read(file)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                gongkai_scan::scan_file(&name, &bytes, today).map_err(|e| e.to_string())
+            });
+        match result {
+            Ok(findings) => {
+                for f in &findings {
+                    say!("{name}\t{}\t{}\t{}", f.place, f.kind.label(), f.masked);
+                }
+                found += findings.len();
+            }
+            Err(e) => {
+                eprintln!("{name}：无法读取：{e}");
+                unreadable += 1;
+            }
+        }
+    }
+    let _ = std::panic::take_hook();
+    if unreadable > 0 {
+        Err(Failure(
+            2,
+            format!("{unreadable} 个文件无法读取，未完成扫描"),
+        ))
+    } else if found > 0 {
+        Err(Failure(
+            1,
+            format!("发现 {found} 处个人信息或密级标志，发布前须处理或经审核确认"),
+        ))
+    } else {
+        Ok(())
+    }
 }

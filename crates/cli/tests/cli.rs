@@ -501,3 +501,43 @@ fn acknowledged_applications_survive_kill_9() {
     let o = gongkai(&["audit", "verify", "--data", data]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn scan_reports_findings_masked_with_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = dir.path().join("clean.txt");
+    std::fs::write(&clean, "番禺区2021年政府信息公开工作年度报告\n").unwrap();
+    let dirty = dir.path().join("letter.txt");
+    std::fs::write(
+        &dirty,
+        "张三：\n身份证 11010519491231002X，电话 13800138000。\n机密★1年\n",
+    )
+    .unwrap();
+    let broken = dir.path().join("broken.pdf");
+    std::fs::write(&broken, "%PDF-1.4 not a pdf").unwrap();
+
+    let o = gongkai(&["scan", clean.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).is_empty());
+    let o = gongkai(&["scan", clean.to_str().unwrap(), dirty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(
+        lines[0].ends_with("\t第 2 行\t身份证号码\t110***********002X"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].ends_with("\t第 2 行\t手机号码\t138****8000"));
+    assert!(lines[2].contains("密级标志"));
+    assert!(
+        !out.contains("11010519491231002X") && !out.contains("13800138000"),
+        "never the value itself"
+    );
+    let o = gongkai(&["scan", dirty.to_str().unwrap(), broken.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("无法读取") && !stderr(&o).contains("panicked"));
+    let o = gongkai(&["scan", "/no/such/file.docx"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -924,6 +924,33 @@ impl Store {
             .collect())
     }
 
+    /// Record that a reviewer released a letter despite scan findings, and why.
+    pub async fn record_scan_override(
+        &self,
+        actor: &str,
+        application_id: i64,
+        findings: &[String],
+        reason: &str,
+    ) -> Result<()> {
+        if reason.trim().chars().count() < 4 {
+            return Err(StoreError::invalid(
+                "override_reason",
+                "请写明确认可以发出的理由（至少 4 个字）",
+            ));
+        }
+        let mut tx = self.begin_write().await?;
+        audit::append(
+            &mut tx,
+            actor,
+            "letter.scan_override",
+            &format!("application:{application_id}"),
+            &json!({"findings": findings}),
+            &json!({"reason": reason.trim()}),
+        )
+        .await?;
+        tx.commit().await
+    }
+
     /// Issue a letter to the applicant.
     pub async fn issue_letter(
         &self,

@@ -754,6 +754,7 @@ struct AnswerForm {
     on: String,
     title: String,
     body: String,
+    override_reason: String,
 }
 
 async fn answer(
@@ -782,6 +783,34 @@ async fn answer(
     };
     if f.title.trim().is_empty() || f.body.trim().is_empty() {
         return again("文书标题和正文不能为空。".into()).await;
+    }
+    // The personal-data and secret scan guards every letter before it goes out.
+    let findings: Vec<String> = f
+        .body
+        .lines()
+        .chain(std::iter::once(f.title.as_str()))
+        .flat_map(|line| gongkai_scan::scan_text(line, "文书", today()))
+        .map(|x| format!("{}（{}）", x.kind.label(), x.masked))
+        .collect();
+    if !findings.is_empty() {
+        if f.override_reason.trim().is_empty() {
+            return again(format!(
+                "文书中发现 {} 处个人信息或密级标志：{}。请删除后再出具；确需保留的，请在“确认理由”中写明理由（将记入审计日志）。",
+                findings.len(),
+                findings.join("、")
+            ))
+            .await;
+        }
+        if let Err(e) = state
+            .store
+            .record_scan_override(&actor(&me), app.id, &findings, &f.override_reason)
+            .await
+        {
+            return match e {
+                StoreError::Invalid(errs) => again(errs[0].message.clone()).await,
+                e => Err(e.into()),
+            };
+        }
     }
     let event = Event::Answered {
         on,

@@ -670,7 +670,10 @@ async fn browser_public_applies_staff_answer_public_reads_the_letter() {
         .click()
         .await
         .unwrap();
-    b.wait().for_element(Locator::Css("form.logout")).await.unwrap();
+    b.wait()
+        .for_element(Locator::Css("form.logout"))
+        .await
+        .unwrap();
     b.goto(&app.url("/console/applications")).await.unwrap();
     b.find(Locator::LinkText(&code))
         .await
@@ -968,4 +971,81 @@ async fn the_json_api_covers_submission_status_and_staff_actions() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_letter_with_personal_data_is_held_until_a_reason_is_given() {
+    let app = spawn_app().await;
+    let (code, _) = apply(&app).await;
+    let id = app
+        .store
+        .application_by_code(&code)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (h, csrf) = app.login("zjj-handler").await;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8))
+        .date_naive()
+        .to_string();
+    h.post(app.url(&format!("/console/applications/{id}/events")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "receive"),
+            ("on", &today),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let body = format!("张小明（身份证 {ID}）：\n经审查，予以公开。");
+    let form = |reason: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("outcome", "1".to_string()),
+            ("on", today.clone()),
+            ("title", "政府信息公开申请答复书".to_string()),
+            ("body", body.clone()),
+            ("override_reason", reason.to_string()),
+        ]
+    };
+    let r = h
+        .post(app.url(&format!("/console/applications/{id}/answer")))
+        .form(&form(""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("身份证号码（110***********002X）") && html.contains("确认理由"));
+    assert!(
+        app.store.letters(id).await.unwrap().is_empty(),
+        "nothing issued"
+    );
+    assert!(
+        app.store
+            .application(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .outcome
+            .is_none()
+    );
+    let r = h
+        .post(app.url(&format!("/console/applications/{id}/answer")))
+        .form(&form("申请人本人要求在答复中核对其身份证号"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.store.letters(id).await.unwrap().len(), 1);
+    let log = app
+        .store
+        .audit_list(Some(&format!("application:{id}")), 10, 0)
+        .await
+        .unwrap();
+    let o = log
+        .iter()
+        .find(|e| e.action == "letter.scan_override")
+        .unwrap();
+    assert!(o.after_json.contains("申请人本人要求") && !o.before_json.contains(ID));
 }

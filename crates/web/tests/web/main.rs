@@ -774,7 +774,10 @@ async fn browser_logs_into_the_console() {
         .await
         .unwrap();
     // The logout form exists only once logged in: wait for it, not for any heading.
-    b.wait().for_element(Locator::Css("form.logout")).await.unwrap();
+    b.wait()
+        .for_element(Locator::Css("form.logout"))
+        .await
+        .unwrap();
     let h1 = b.find(Locator::Css("main h1")).await.unwrap();
     assert_eq!(h1.text().await.unwrap(), "您好，区政务公开办管理员");
     assert!(
