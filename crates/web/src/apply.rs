@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/apply/status", get(status_form).post(status))
         .route("/apply/letters/{id}", post(letter))
         .route("/apply/letters/{id}/docx", post(letter_docx))
+        .route("/apply/letters/{id}/pdf", post(letter_pdf))
 }
 
 /// Today in China (UTC+8), the date every deadline is reckoned on.
@@ -283,6 +284,46 @@ async fn letter_docx(
         Ok((letter, code)) => docx_response(&letter, &code).await,
         Err(page) => Ok(page),
     }
+}
+
+async fn letter_pdf(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(id): Path<i64>,
+    ChForm(f): ChForm<Lookup>,
+) -> Result<Response, AppError> {
+    match applicant_letter(&state, peer, id, &f).await? {
+        Ok((letter, code)) => pdf_response(&letter, &code).await,
+        Err(page) => Ok(page),
+    }
+}
+
+/// A letter as a PDF download (typst, CJK font embedded as a subset).
+pub async fn pdf_response(
+    letter: &gongkai_store::applications::Letter,
+    code: &str,
+) -> Result<Response, AppError> {
+    let (title, body) = (letter.title.clone(), letter.body.clone());
+    let bytes = tokio::task::spawn_blocking(move || gongkai_pdf::letter(&title, &body))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| match e {
+            gongkai_pdf::PdfError::NoCjkFont => {
+                AppError::Unavailable(format!("暂时无法生成 PDF：{e}。可先下载 DOCX 版本。"))
+            }
+            other => AppError::Internal(other.to_string()),
+        })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{code}-{}.pdf\"", letter.id),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// A letter as a DOCX download.

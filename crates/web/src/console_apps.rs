@@ -4,7 +4,7 @@
 //! applicants' personal data.
 
 use crate::AppState;
-use crate::apply::{docx_response, today};
+use crate::apply::{docx_response, pdf_response, today};
 use crate::console::ChForm;
 use crate::error::AppError;
 use crate::session::CurrentStaff;
@@ -42,9 +42,11 @@ pub fn routes() -> Router<AppState> {
             get(answer_page).post(answer),
         )
         .route("/console/applications/{id}/cases", post(add_case))
+        .route("/console/applications/{id}/transfer", post(transfer))
         .route("/console/cases/{id}", post(update_case))
         .route("/console/letters/{id}", get(letter))
         .route("/console/letters/{id}/docx", get(letter_docx))
+        .route("/console/letters/{id}/pdf", get(letter_pdf))
 }
 
 fn can_read(me: &CurrentStaff) -> Result<(), AppError> {
@@ -369,6 +371,7 @@ async fn register(
 struct PageQuery {
     registered: String,
     done: String,
+    transferred: String,
 }
 
 async fn application_view(
@@ -465,6 +468,14 @@ async fn application_view(
             .iter()
             .map(|o| (o.key.to_string(), outcome_option(o)))
             .collect(),
+        units: state
+            .store
+            .units()
+            .await?
+            .into_iter()
+            .filter(|u| u.id != app.unit_id)
+            .map(|u| (u.code, u.name))
+            .collect(),
         case_kinds: CaseKind::ALL
             .iter()
             .map(|k| (k.as_str().to_string(), k.label().to_string()))
@@ -508,6 +519,11 @@ async fn application_page(
             "已登记。请将查询码 {} 和查询密码 {} 告知申请人。",
             app.tracking_code,
             q.registered.chars().take(16).collect::<String>()
+        )
+    } else if !q.transferred.is_empty() {
+        format!(
+            "已转送。该申请在受理机关的查询码为 {}，转送告知书已出具。",
+            q.transferred.chars().take(32).collect::<String>()
         )
     } else if !q.done.is_empty() {
         "已记录。".into()
@@ -976,4 +992,59 @@ async fn letter_docx(
 ) -> Result<Response, AppError> {
     let (letter, code) = staff_letter(&state, &me, id).await?;
     docx_response(&letter, &code).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TransferForm {
+    csrf: String,
+    to_unit: String,
+    on: String,
+}
+
+async fn transfer(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+    ChForm(f): ChForm<TransferForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&f.csrf)?;
+    require_act(&me)?;
+    let app = visible(&state, &me, id).await?;
+    let on = match parse_date(&f.on) {
+        Ok(d) => d,
+        Err(m) => {
+            return application_view(&state, &me, app, format!("转送日期：{m}"), String::new())
+                .await;
+        }
+    };
+    match state
+        .store
+        .transfer_application(&actor(&me), app.id, &f.to_unit, on, today())
+        .await
+    {
+        Ok(new) => Ok(Redirect::to(&format!(
+            "/console/applications/{id}?transferred={}",
+            new.tracking_code
+        ))
+        .into_response()),
+        Err(StoreError::Invalid(errs)) => {
+            let msg = errs
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join("；");
+            application_view(&state, &me, app, msg, String::new()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn letter_pdf(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let (letter, code) = staff_letter(&state, &me, id).await?;
+    pdf_response(&letter, &code).await
 }

@@ -16,6 +16,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     TooMany(String),
+    /// The system lacks something an operator must provide (a font, say): the message names it.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{0}")]
@@ -29,6 +32,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(e) => match e {
                 StoreError::NotFound(_) => StatusCode::NOT_FOUND,
                 StoreError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -41,7 +45,9 @@ impl AppError {
 
     /// The message a person reads: the error itself for their mistakes, a generic one otherwise.
     pub fn public_message(&self) -> String {
-        if self.status().is_server_error() {
+        if let AppError::Unavailable(m) = self {
+            m.clone()
+        } else if self.status().is_server_error() {
             "系统暂时无法处理您的请求，请稍后再试。如问题持续，请联系网站管理员。".into()
         } else {
             self.to_string()

@@ -382,6 +382,8 @@ pub struct ApplicationPage {
     pub cases: Vec<gongkai_store::applications::ReviewCase>,
     pub repeats: Vec<gongkai_store::applications::Application>,
     pub outcomes: Options,
+    /// Units an application can be transferred to.
+    pub units: Options,
     pub case_kinds: Options,
     pub case_results: Options,
     pub error: String,

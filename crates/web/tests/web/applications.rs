@@ -1049,3 +1049,98 @@ async fn a_letter_with_personal_data_is_held_until_a_reason_is_given() {
         .unwrap();
     assert!(o.after_json.contains("申请人本人要求") && !o.before_json.contains(ID));
 }
+
+#[tokio::test]
+async fn transfer_to_the_responsible_unit() {
+    let app = spawn_app().await;
+    let (code, password) = apply(&app).await;
+    let id = app
+        .store
+        .application_by_code(&code)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (h, csrf) = app.login("zjj-handler").await;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8))
+        .date_naive()
+        .to_string();
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let h = h.clone();
+        let url = app.url(&path);
+        async move { h.post(url).form(&form).send().await.unwrap() }
+    };
+    post(
+        format!("/console/applications/{id}/events"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("action", "receive".into()),
+            ("on", today.clone()),
+        ],
+    )
+    .await;
+    let r = post(
+        format!("/console/applications/{id}/transfer"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("to_unit", "py-zjj".into()),
+            ("on", today.clone()),
+        ],
+    )
+    .await;
+    assert!(r.text().await.unwrap().contains("不能转送给本机关"));
+    let r = post(
+        format!("/console/applications/{id}/transfer"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("to_unit", "py-ghzy".into()),
+            ("on", today.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let old = app.store.application(id).await.unwrap().unwrap();
+    assert_eq!(old.outcome.as_deref(), Some("4.1"));
+    let moved: Vec<_> = app
+        .store
+        .applications(None, true)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.unit_code == "py-ghzy")
+        .collect();
+    assert_eq!(moved.len(), 1);
+    let p = app
+        .store
+        .progress(
+            moved[0].id,
+            chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        p.received.map(|d| d.to_string()),
+        Some(today.clone()),
+        "received there on the transfer date"
+    );
+    // The applicant reads the transfer notice, with the new code, and can follow it there.
+    let (_, html) = status_page(&app, &code, &password).await;
+    assert!(html.contains("转送告知书"));
+    let letter = &app.store.letters(id).await.unwrap()[0];
+    assert!(
+        letter.body.contains(&moved[0].tracking_code)
+            && letter.body.contains("第三十六条第（五）项")
+    );
+    let new_password = letter
+        .body
+        .split("查询密码为 ")
+        .nth(1)
+        .unwrap()
+        .split('，')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, html) = status_page(&app, &moved[0].tracking_code, &new_password).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("广州市规划和自然资源局番禺区分局") && html.contains("办理中"));
+}
