@@ -23,8 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/apply", get(apply_page).post(apply))
         .route("/apply/status", get(status_form).post(status))
         .route("/apply/letters/{id}", post(letter))
-        .route("/apply/letters/{id}/docx", post(letter_docx))
-        .route("/apply/letters/{id}/pdf", post(letter_pdf))
+        .route("/apply/letters/{id}/{format}", post(letter_file))
 }
 
 /// Today in China (UTC+8), the date every deadline is reckoned on.
@@ -274,32 +273,34 @@ async fn letter(
     }
 }
 
-async fn letter_docx(
+/// A letter as a DOCX or PDF download.
+async fn letter_file(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(id): Path<i64>,
+    Path((id, format)): Path<(i64, String)>,
     ChForm(f): ChForm<Lookup>,
 ) -> Result<Response, AppError> {
     match applicant_letter(&state, peer, id, &f).await? {
-        Ok((letter, code)) => docx_response(&letter, &code).await,
+        Ok((letter, code)) => file_response(&letter, &code, &format).await,
         Err(page) => Ok(page),
     }
 }
 
-async fn letter_pdf(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(id): Path<i64>,
-    ChForm(f): ChForm<Lookup>,
+/// A letter in `format` (`docx` or `pdf`).
+pub async fn file_response(
+    letter: &gongkai_store::applications::Letter,
+    code: &str,
+    format: &str,
 ) -> Result<Response, AppError> {
-    match applicant_letter(&state, peer, id, &f).await? {
-        Ok((letter, code)) => pdf_response(&letter, &code).await,
-        Err(page) => Ok(page),
+    match format {
+        "docx" => docx_response(letter, code).await,
+        "pdf" => pdf_response(letter, code).await,
+        _ => Err(AppError::NotFound("文书可下载为 DOCX 或 PDF。".into())),
     }
 }
 
 /// A letter as a PDF download (typst, CJK font embedded as a subset).
-pub async fn pdf_response(
+async fn pdf_response(
     letter: &gongkai_store::applications::Letter,
     code: &str,
 ) -> Result<Response, AppError> {
@@ -327,7 +328,7 @@ pub async fn pdf_response(
 }
 
 /// A letter as a DOCX download.
-pub async fn docx_response(
+async fn docx_response(
     letter: &gongkai_store::applications::Letter,
     code: &str,
 ) -> Result<Response, AppError> {

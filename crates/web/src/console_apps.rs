@@ -4,7 +4,7 @@
 //! applicants' personal data.
 
 use crate::AppState;
-use crate::apply::{docx_response, pdf_response, today};
+use crate::apply::{file_response, today};
 use crate::console::ChForm;
 use crate::error::AppError;
 use crate::session::CurrentStaff;
@@ -45,8 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/applications/{id}/transfer", post(transfer))
         .route("/console/cases/{id}", post(update_case))
         .route("/console/letters/{id}", get(letter))
-        .route("/console/letters/{id}/docx", get(letter_docx))
-        .route("/console/letters/{id}/pdf", get(letter_pdf))
+        .route("/console/letters/{id}/{format}", get(letter_file))
 }
 
 fn can_read(me: &CurrentStaff) -> Result<(), AppError> {
@@ -569,13 +568,8 @@ async fn add_event(
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/console/applications/{id}?done=1")).into_response()),
-        Err(StoreError::Invalid(errs)) => {
-            let msg = errs
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join("；");
-            application_view(&state, &me, app, msg, String::new()).await
+        Err(e @ StoreError::Invalid(_)) => {
+            application_view(&state, &me, app, e.to_string(), String::new()).await
         }
         Err(e) => Err(e.into()),
     }
@@ -838,15 +832,7 @@ async fn answer(
         .await
     {
         Ok(()) => {}
-        Err(StoreError::Invalid(errs)) => {
-            return again(
-                errs.into_iter()
-                    .map(|e| e.message)
-                    .collect::<Vec<_>>()
-                    .join("；"),
-            )
-            .await;
-        }
+        Err(e @ StoreError::Invalid(_)) => return again(e.to_string()).await,
         Err(e) => return Err(e.into()),
     }
     state
@@ -909,13 +895,8 @@ async fn add_case(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/console/applications/{id}?done=1")).into_response()),
-        Err(StoreError::Invalid(errs)) => {
-            let msg = errs
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join("；");
-            application_view(&state, &me, app, msg, String::new()).await
+        Err(e @ StoreError::Invalid(_)) => {
+            application_view(&state, &me, app, e.to_string(), String::new()).await
         }
         Err(e) => Err(e.into()),
     }
@@ -950,13 +931,8 @@ async fn update_case(
         Ok(()) => {
             Ok(Redirect::to(&format!("/console/applications/{app_id}?done=1")).into_response())
         }
-        Err(StoreError::Invalid(errs)) => {
-            let msg = errs
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join("；");
-            application_view(&state, &me, app, msg, String::new()).await
+        Err(e @ StoreError::Invalid(_)) => {
+            application_view(&state, &me, app, e.to_string(), String::new()).await
         }
         Err(e) => Err(e.into()),
     }
@@ -983,15 +959,6 @@ async fn letter(
 ) -> Result<Response, AppError> {
     let (letter, code) = staff_letter(&state, &me, id).await?;
     Ok(render(&LetterPage::new(letter, code)))
-}
-
-async fn letter_docx(
-    State(state): State<AppState>,
-    me: CurrentStaff,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let (letter, code) = staff_letter(&state, &me, id).await?;
-    docx_response(&letter, &code).await
 }
 
 #[derive(Deserialize, Default)]
@@ -1028,23 +995,18 @@ async fn transfer(
             new.tracking_code
         ))
         .into_response()),
-        Err(StoreError::Invalid(errs)) => {
-            let msg = errs
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join("；");
-            application_view(&state, &me, app, msg, String::new()).await
+        Err(e @ StoreError::Invalid(_)) => {
+            application_view(&state, &me, app, e.to_string(), String::new()).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-async fn letter_pdf(
+async fn letter_file(
     State(state): State<AppState>,
     me: CurrentStaff,
-    Path(id): Path<i64>,
+    Path((id, format)): Path<(i64, String)>,
 ) -> Result<Response, AppError> {
     let (letter, code) = staff_letter(&state, &me, id).await?;
-    pdf_response(&letter, &code).await
+    file_response(&letter, &code, &format).await
 }

@@ -1,6 +1,7 @@
 //! The public portal: home, each unit's 政府信息公开指南, the stylesheet, the Chinese 404.
 
 use crate::AppState;
+use crate::apply::site_name;
 use crate::error::AppError;
 use crate::view::{GuidePage, HomePage, UnitGroup, render};
 use axum::Router;
@@ -18,15 +19,6 @@ pub fn routes() -> Router<AppState> {
         .route("/reports", get(reports))
         .route("/reports/{year}", get(district_report))
         .route("/reports/{year}/units/{code}", get(unit_report))
-}
-
-async fn site_name(state: &AppState) -> Result<String, AppError> {
-    Ok(state
-        .store
-        .root_unit()
-        .await?
-        .map(|u| u.name)
-        .unwrap_or_else(|| "政府信息公开".into()))
 }
 
 async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
