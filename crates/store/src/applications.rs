@@ -265,6 +265,14 @@ impl ReviewCase {
     }
 }
 
+/// A letter to issue.
+#[derive(Debug, Clone, Copy)]
+pub struct NewLetter<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub issued_on: NaiveDate,
+}
+
 /// A review case as filed.
 #[derive(Debug, Clone, Default)]
 pub struct NewCase {
@@ -840,41 +848,42 @@ impl Store {
         today: NaiveDate,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let rows = on_tx!(&mut tx, c => sqlx::query_as::<_, EventRow>(
-            "SELECT id, detail, recorded_at, actor FROM application_events WHERE application_id = $1 ORDER BY id")
-            .bind(application_id).fetch_all(c).await?);
-        let app: Option<(String,)> = on_tx!(&mut tx, c => sqlx::query_as(
-            "SELECT tracking_code FROM applications WHERE id = $1").bind(application_id).fetch_optional(c).await?);
-        let Some((code,)) = app else {
-            return Err(StoreError::NotFound("没有这件申请".into()));
-        };
-        let events: Vec<Event> = rows
-            .iter()
-            .filter_map(|r| serde_json::from_str(&r.detail).ok())
-            .collect();
-        check_next(cal, &events, &event, today).map_err(|m| StoreError::invalid("event", m))?;
-        insert_event(&mut tx, application_id, &event, actor).await?;
-        match &event {
-            Event::Answered { on, outcome } => {
-                on_tx!(&mut tx, c => sqlx::query("UPDATE applications SET outcome = $1, concluded_on = $2 WHERE id = $3")
-                    .bind(outcome).bind(*on).bind(application_id).execute(c).await?.rows_affected());
-            }
-            Event::FeePaid { amount_yuan, .. } => {
-                on_tx!(&mut tx, c => sqlx::query("UPDATE applications SET fee_yuan = $1 WHERE id = $2")
-                    .bind(*amount_yuan as i64).bind(application_id).execute(c).await?.rows_affected());
-            }
-            _ => {}
+        add_event_tx(&mut tx, cal, actor, application_id, &event, today).await?;
+        tx.commit().await
+    }
+
+    /// Answer an application (its letter dated `on`) and issue its letter together: both land
+    /// or neither does.
+    pub async fn answer_with_letter(
+        &self,
+        actor: &str,
+        application_id: i64,
+        outcome: &str,
+        letter: &NewLetter<'_>,
+        today: NaiveDate,
+    ) -> Result<Letter> {
+        if letter.body.trim().is_empty() || letter.title.trim().is_empty() {
+            return Err(StoreError::invalid("body", "文书标题和正文不能为空"));
         }
-        audit::append(
+        let cal = self.calendar().await?;
+        let mut tx = self.begin_write().await?;
+        let event = Event::Answered {
+            on: letter.issued_on,
+            outcome: outcome.to_string(),
+        };
+        add_event_tx(&mut tx, &cal, actor, application_id, &event, today).await?;
+        let issued = insert_letter(
             &mut tx,
             actor,
-            &format!("application.{}", event.kind()),
-            &format!("application:{code}"),
-            &serde_json::Value::Null,
-            &json!({"kind": event.kind(), "on": event.on()}),
+            application_id,
+            "answer",
+            letter.title,
+            letter.body,
+            letter.issued_on,
         )
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(issued)
     }
 
     /// Assign a handler (a staff member of the application's unit).
@@ -1073,20 +1082,8 @@ impl Store {
             return Err(StoreError::invalid("body", "文书标题和正文不能为空"));
         }
         let mut tx = self.begin_write().await?;
-        let letter: Letter = on_tx!(&mut tx, c => sqlx::query_as(
-            "INSERT INTO letters (application_id, kind, title, body, issued_on, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, application_id, kind, title, body, issued_on")
-            .bind(application_id).bind(kind).bind(title.trim()).bind(body).bind(issued_on).bind(now())
-            .fetch_one(c).await?);
-        audit::append(
-            &mut tx,
-            actor,
-            "letter.issue",
-            &format!("application:{application_id}"),
-            &serde_json::Value::Null,
-            &json!({"letter": letter.id, "kind": kind, "issued_on": issued_on}),
-        )
-        .await?;
+        let letter =
+            insert_letter(&mut tx, actor, application_id, kind, title, body, issued_on).await?;
         tx.commit().await?;
         Ok(letter)
     }
@@ -1207,6 +1204,77 @@ fn check_case_dates(
         (_, Some(d)) if d > today => Err(StoreError::invalid("result_on", "审结日期不能晚于今天")),
         _ => Ok(()),
     }
+}
+
+async fn insert_letter(
+    tx: &mut Tx,
+    actor: &str,
+    application_id: i64,
+    kind: &str,
+    title: &str,
+    body: &str,
+    issued_on: NaiveDate,
+) -> Result<Letter> {
+    let letter: Letter = on_tx!(tx, c => sqlx::query_as(
+        "INSERT INTO letters (application_id, kind, title, body, issued_on, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, application_id, kind, title, body, issued_on")
+        .bind(application_id).bind(kind).bind(title.trim()).bind(body).bind(issued_on).bind(now())
+        .fetch_one(c).await?);
+    audit::append(
+        tx,
+        actor,
+        "letter.issue",
+        &format!("application:{application_id}"),
+        &serde_json::Value::Null,
+        &json!({"letter": letter.id, "kind": kind, "issued_on": issued_on}),
+    )
+    .await?;
+    Ok(letter)
+}
+
+/// Check an event against the ones before and record it, with the columns it settles.
+async fn add_event_tx(
+    tx: &mut Tx,
+    cal: &gongkai_core::Calendar,
+    actor: &str,
+    application_id: i64,
+    event: &Event,
+    today: NaiveDate,
+) -> Result<()> {
+    let rows = on_tx!(tx, c => sqlx::query_as::<_, EventRow>(
+        "SELECT id, detail, recorded_at, actor FROM application_events WHERE application_id = $1 ORDER BY id")
+        .bind(application_id).fetch_all(c).await?);
+    let app: Option<(String,)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT tracking_code FROM applications WHERE id = $1").bind(application_id).fetch_optional(c).await?);
+    let Some((code,)) = app else {
+        return Err(StoreError::NotFound("没有这件申请".into()));
+    };
+    let events: Vec<Event> = rows
+        .iter()
+        .filter_map(|r| serde_json::from_str(&r.detail).ok())
+        .collect();
+    check_next(cal, &events, event, today).map_err(|m| StoreError::invalid("event", m))?;
+    insert_event(tx, application_id, event, actor).await?;
+    match event {
+        Event::Answered { on, outcome } => {
+            on_tx!(tx, c => sqlx::query("UPDATE applications SET outcome = $1, concluded_on = $2 WHERE id = $3")
+                .bind(outcome).bind(*on).bind(application_id).execute(c).await?.rows_affected());
+        }
+        Event::FeePaid { amount_yuan, .. } => {
+            on_tx!(tx, c => sqlx::query("UPDATE applications SET fee_yuan = $1 WHERE id = $2")
+                .bind(*amount_yuan as i64).bind(application_id).execute(c).await?.rows_affected());
+        }
+        _ => {}
+    }
+    audit::append(
+        tx,
+        actor,
+        &format!("application.{}", event.kind()),
+        &format!("application:{code}"),
+        &serde_json::Value::Null,
+        &json!({"kind": event.kind(), "on": event.on()}),
+    )
+    .await
 }
 
 async fn insert_event(tx: &mut Tx, application_id: i64, event: &Event, actor: &str) -> Result<()> {

@@ -2,6 +2,10 @@
 //! up an application; staff (by their console session, with the session's CSRF token in the
 //! `X-CSRF-Token` header for changes) list, read and act on their unit's applications.
 
+// Helpers here return the finished error response; it is built once per request, so its size
+// does not matter.
+#![allow(clippy::result_large_err)]
+
 use crate::AppState;
 use crate::api::{ApiError, ApiErrorBody};
 use crate::apply::today;
@@ -13,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use gongkai_core::Role;
-use gongkai_core::application::Event;
+use gongkai_core::application::{Channel, Event};
 use gongkai_core::ids::mask_name;
 use gongkai_core::taxonomy::ApplicantType;
 use gongkai_store::StoreError;
@@ -30,6 +34,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/console/applications", get(list))
         .route("/api/v1/console/applications/{id}", get(detail))
         .route("/api/v1/console/applications/{id}/events", post(add_event))
+        .route("/api/v1/console/applications/{id}/answer", post(answer))
+        .route("/api/v1/console/applications/{id}/transfer", post(transfer))
+        .route("/api/v1/console/applications/{id}/cases", post(add_case))
+        .route("/api/v1/console/register", post(register))
 }
 
 /// A field error, as the pages show next to the field.
@@ -434,6 +442,293 @@ pub async fn add_event(
     let actor = format!("staff:{}", me.0.staff.username);
     match state.store.add_event(&actor, app.id, event, today()).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => store_error(e),
+    }
+}
+
+fn refuse(message: String) -> Response {
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(InvalidBody {
+            error: message,
+            fields: Vec::new(),
+        }),
+    )
+        .into_response()
+}
+
+fn date_of(s: &str, field: &str) -> Result<chrono::NaiveDate, Response> {
+    gongkai_core::calendar::parse_date(s).map_err(|m| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(InvalidBody {
+                error: m.clone(),
+                fields: vec![FieldErrorBody {
+                    field: field.into(),
+                    message: m,
+                }],
+            }),
+        )
+            .into_response()
+    })
+}
+
+fn actor_of(me: &ApiStaff) -> Result<String, Response> {
+    if me.0.staff.role() == Role::Auditor {
+        return Err(error(StatusCode::FORBIDDEN, "审计人员只能查看"));
+    }
+    Ok(format!("staff:{}", me.0.staff.username))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AnswerBody {
+    /// The outcome row of table 三: "1", "2", "3.1" … "6.3".
+    pub outcome: String,
+    pub on: String,
+    /// The letter; omitted, the first draft for the outcome is issued.
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Needed when the scan finds personal data or markings in the letter.
+    #[serde(default)]
+    pub override_reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Issued {
+    pub letter_id: i64,
+}
+
+/// Answer an application and issue its letter (scanned like the page does).
+#[utoipa::path(post, path = "/api/v1/console/applications/{id}/answer", params(("id" = i64, Path)), request_body = AnswerBody,
+    responses((status = 201, body = Issued), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+              (status = 404, body = ApiErrorBody), (status = 422, body = InvalidBody)))]
+pub async fn answer(
+    State(state): State<AppState>,
+    me: ApiStaff,
+    Path(id): Path<i64>,
+    body: Result<Json<AnswerBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let actor = match actor_of(&me) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let app = match visible(&state, &me, id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let Ok(Json(b)) = body else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "请求内容应为 JSON：{\"outcome\": …, \"on\": \"YYYY-MM-DD\"}",
+        );
+    };
+    let on = match date_of(&b.on, "on") {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if gongkai_core::taxonomy::outcome(&b.outcome).is_none() {
+        return refuse("outcome 应为表三的一项办理结果，如 \"1\"、\"4.1\"".into());
+    }
+    let (title, text) = match (b.title, b.body) {
+        (Some(t), Some(x)) => (t, x),
+        _ => match crate::console_apps::draft_answer(&state, &app, &b.outcome, on).await {
+            Ok(d) => d,
+            Err(e) => return e.into_response(),
+        },
+    };
+    let a = crate::console_apps::Answer {
+        outcome: &b.outcome,
+        on,
+        title: &title,
+        body: &text,
+        override_reason: &b.override_reason,
+    };
+    match crate::console_apps::issue_answer(&state, &actor, app.id, &a).await {
+        Ok(Ok(letter)) => (
+            StatusCode::CREATED,
+            Json(Issued {
+                letter_id: letter.id,
+            }),
+        )
+            .into_response(),
+        Ok(Err(message)) => refuse(message),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TransferBody {
+    pub to_unit: String,
+    pub on: String,
+}
+
+/// Transfer an application to the responsible unit (Art. 36(五)).
+#[utoipa::path(post, path = "/api/v1/console/applications/{id}/transfer", params(("id" = i64, Path)), request_body = TransferBody,
+    responses((status = 201, body = WorkItem), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = InvalidBody)))]
+pub async fn transfer(
+    State(state): State<AppState>,
+    me: ApiStaff,
+    Path(id): Path<i64>,
+    body: Result<Json<TransferBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let actor = match actor_of(&me) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let app = match visible(&state, &me, id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let Ok(Json(b)) = body else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "请求内容应为 JSON：{\"to_unit\": …, \"on\": …}",
+        );
+    };
+    let on = match date_of(&b.on, "on") {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match state
+        .store
+        .transfer_application(&actor, app.id, &b.to_unit, on, today())
+        .await
+    {
+        Ok(new) => (
+            StatusCode::CREATED,
+            Json(WorkItem {
+                id: new.id,
+                tracking_code: new.tracking_code,
+                unit: new.unit_code,
+                applicant_type: new.applicant_type,
+                channel: new.channel,
+                stage: "办理中".into(),
+                received_on: Some(on.to_string()),
+                due: None,
+            }),
+        )
+            .into_response(),
+        Err(e) => store_error(e),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CaseBody {
+    /// reconsideration | direct_lawsuit | lawsuit_after_reconsideration
+    pub kind: String,
+    pub filed_on: String,
+    /// upheld | corrected | other | pending
+    pub result: String,
+    #[serde(default)]
+    pub result_on: Option<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// File a reconsideration or lawsuit about an application's answer.
+#[utoipa::path(post, path = "/api/v1/console/applications/{id}/cases", params(("id" = i64, Path)), request_body = CaseBody,
+    responses((status = 201, description = "已登记"), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = InvalidBody)))]
+pub async fn add_case(
+    State(state): State<AppState>,
+    me: ApiStaff,
+    Path(id): Path<i64>,
+    body: Result<Json<CaseBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let actor = match actor_of(&me) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let app = match visible(&state, &me, id).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let Ok(Json(b)) = body else {
+        return error(StatusCode::BAD_REQUEST, "请求内容应为 JSON");
+    };
+    let filed_on = match date_of(&b.filed_on, "filed_on") {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let result_on = match b
+        .result_on
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| date_of(s, "result_on"))
+        .transpose()
+    {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let case = gongkai_store::applications::NewCase {
+        kind: b.kind,
+        filed_on,
+        result: b.result,
+        result_on,
+        note: b.note,
+    };
+    match state.store.add_case(&actor, app.id, &case, today()).await {
+        Ok(c) => (StatusCode::CREATED, Json(serde_json::json!({"id": c.id}))).into_response(),
+        Err(e) => store_error(e),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RegisterBody {
+    /// in_person | post | fax | email
+    pub channel: String,
+    /// The receipt date by Art. 31.
+    pub received_on: String,
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub input: ApplicationInput,
+}
+
+/// Register an application received in person, by post, fax or e-mail.
+#[utoipa::path(post, path = "/api/v1/console/register", request_body = RegisterBody,
+    responses((status = 201, body = Submitted), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = InvalidBody)))]
+pub async fn register(
+    State(state): State<AppState>,
+    me: ApiStaff,
+    body: Result<Json<RegisterBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let actor = match actor_of(&me) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let Ok(Json(b)) = body else {
+        return error(StatusCode::BAD_REQUEST, "请求内容应为 JSON");
+    };
+    let Some(channel) = Channel::parse(&b.channel).filter(|c| *c != Channel::Online) else {
+        return refuse("channel 应为 in_person、post、fax 或 email".into());
+    };
+    let received = match date_of(&b.received_on, "received_on") {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match state.store.unit_by_code(b.input.unit_code.trim()).await {
+        Ok(Some(u)) if !me.0.staff.sees_unit(u.id) => {
+            return error(StatusCode::FORBIDDEN, "只能登记本单位收到的申请");
+        }
+        Err(e) => return store_error(e),
+        _ => {}
+    }
+    match state
+        .store
+        .submit_application(&actor, channel, &b.input, Some(received), None, today())
+        .await
+    {
+        Ok(s) => (
+            StatusCode::CREATED,
+            Json(Submitted {
+                tracking_code: s.application.tracking_code,
+                password: s.password,
+                unit: s.application.unit_name,
+                duplicate: false,
+            }),
+        )
+            .into_response(),
         Err(e) => store_error(e),
     }
 }

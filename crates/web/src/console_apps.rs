@@ -695,21 +695,17 @@ async fn answer_editor(
 ) -> Result<Response, AppError> {
     let o =
         outcome(&outcome_key).ok_or_else(|| AppError::BadRequest("请选择一项办理结果。".into()))?;
-    let (received, gov) = letter_context_parts(state, &app).await?;
     let (title, body) = match draft {
         Some(d) => d,
-        None => answer_letter(
-            &LetterContext {
-                applicant_name: &app.applicant_name,
-                tracking_code: &app.tracking_code,
-                received_on: received,
-                info_description: &app.info_description,
-                unit_name: &app.unit_name,
-                government_name: &gov,
-                issued_on: parse_date(&on).unwrap_or_else(|_| today()),
-            },
-            &outcome_key,
-        ),
+        None => {
+            draft_answer(
+                state,
+                &app,
+                &outcome_key,
+                parse_date(&on).unwrap_or_else(|_| today()),
+            )
+            .await?
+        }
     };
     let status = if error.is_empty() {
         StatusCode::OK
@@ -791,54 +787,16 @@ async fn answer(
         Ok(d) => d,
         Err(m) => return again(m).await,
     };
-    if f.title.trim().is_empty() || f.body.trim().is_empty() {
-        return again("文书标题和正文不能为空。".into()).await;
-    }
-    // The personal-data and secret scan guards every letter before it goes out.
-    let findings: Vec<String> = f
-        .body
-        .lines()
-        .chain(std::iter::once(f.title.as_str()))
-        .flat_map(|line| gongkai_scan::scan_text(line, "文书", today()))
-        .map(|x| format!("{}（{}）", x.kind.label(), x.masked))
-        .collect();
-    if !findings.is_empty() {
-        if f.override_reason.trim().is_empty() {
-            return again(format!(
-                "文书中发现 {} 处个人信息或密级标志：{}。请删除后再出具；确需保留的，请在“确认理由”中写明理由（将记入审计日志）。",
-                findings.len(),
-                findings.join("、")
-            ))
-            .await;
-        }
-        if let Err(e) = state
-            .store
-            .record_scan_override(&actor(&me), app.id, &findings, &f.override_reason)
-            .await
-        {
-            return match e {
-                StoreError::Invalid(errs) => again(errs[0].message.clone()).await,
-                e => Err(e.into()),
-            };
-        }
-    }
-    let event = Event::Answered {
+    let answer = Answer {
+        outcome: &f.outcome,
         on,
-        outcome: f.outcome.clone(),
+        title: &f.title,
+        body: &f.body,
+        override_reason: &f.override_reason,
     };
-    match state
-        .store
-        .add_event(&actor(&me), app.id, event, today())
-        .await
-    {
-        Ok(()) => {}
-        Err(e @ StoreError::Invalid(_)) => return again(e.to_string()).await,
-        Err(e) => return Err(e.into()),
+    if let Err(message) = issue_answer(&state, &actor(&me), app.id, &answer).await? {
+        return again(message).await;
     }
-    state
-        .store
-        .issue_letter(&actor(&me), app.id, "answer", &f.title, &f.body, on)
-        .await?;
     Ok(Redirect::to(&format!("/console/applications/{id}?done=1")).into_response())
 }
 
@@ -1009,4 +967,94 @@ async fn letter_file(
 ) -> Result<Response, AppError> {
     let (letter, code) = staff_letter(&state, &me, id).await?;
     file_response(&letter, &code, &format).await
+}
+
+/// An answer as a person gives it.
+pub(crate) struct Answer<'a> {
+    pub outcome: &'a str,
+    pub on: NaiveDate,
+    pub title: &'a str,
+    pub body: &'a str,
+    /// Why the letter may go out although the scan found personal data or markings.
+    pub override_reason: &'a str,
+}
+
+/// Answer an application with its letter, after the personal-data and secret scan: findings
+/// hold the letter until a reason is given (which goes to the ledger). `Ok(Err(message))` is a
+/// refusal the person can act on.
+pub(crate) async fn issue_answer(
+    state: &AppState,
+    actor: &str,
+    application_id: i64,
+    a: &Answer<'_>,
+) -> Result<Result<gongkai_store::applications::Letter, String>, AppError> {
+    if a.title.trim().is_empty() || a.body.trim().is_empty() {
+        return Ok(Err("文书标题和正文不能为空。".into()));
+    }
+    let findings: Vec<String> = a
+        .body
+        .lines()
+        .chain(std::iter::once(a.title))
+        .flat_map(|line| gongkai_scan::scan_text(line, "文书", today()))
+        .map(|x| format!("{}（{}）", x.kind.label(), x.masked))
+        .collect();
+    if !findings.is_empty() {
+        if a.override_reason.trim().is_empty() {
+            return Ok(Err(format!(
+                "文书中发现 {} 处个人信息或密级标志：{}。请删除后再出具；确需保留的，请在“确认理由”中写明理由（将记入审计日志）。",
+                findings.len(),
+                findings.join("、")
+            )));
+        }
+        match state
+            .store
+            .record_scan_override(actor, application_id, &findings, a.override_reason)
+            .await
+        {
+            Ok(()) => {}
+            Err(e @ StoreError::Invalid(_)) => return Ok(Err(e.to_string())),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    match state
+        .store
+        .answer_with_letter(
+            actor,
+            application_id,
+            a.outcome,
+            &gongkai_store::applications::NewLetter {
+                title: a.title,
+                body: a.body,
+                issued_on: a.on,
+            },
+            today(),
+        )
+        .await
+    {
+        Ok(letter) => Ok(Ok(letter)),
+        Err(e @ StoreError::Invalid(_)) => Ok(Err(e.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The first draft of the answer letter for an outcome (what the editor starts from).
+pub(crate) async fn draft_answer(
+    state: &AppState,
+    app: &Application,
+    outcome_key: &str,
+    on: NaiveDate,
+) -> Result<(String, String), AppError> {
+    let (received, gov) = letter_context_parts(state, app).await?;
+    Ok(answer_letter(
+        &LetterContext {
+            applicant_name: &app.applicant_name,
+            tracking_code: &app.tracking_code,
+            received_on: received,
+            info_description: &app.info_description,
+            unit_name: &app.unit_name,
+            government_name: &gov,
+            issued_on: on,
+        },
+        outcome_key,
+    ))
 }

@@ -1144,3 +1144,104 @@ async fn transfer_to_the_responsible_unit() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("广州市规划和自然资源局番禺区分局") && html.contains("办理中"));
 }
+
+#[tokio::test]
+async fn the_json_api_registers_answers_transfers_and_files_cases() {
+    let app = spawn_app().await;
+    let (h, csrf) = app.login("zjj-handler").await;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8))
+        .date_naive()
+        .to_string();
+    let mut reg = serde_json::json!({
+        "channel": "post", "received_on": today, "unit_code": "py-zjj", "applicant_type": "legal_service",
+        "applicant_name": "广东某律师事务所", "id_kind": "other", "id_number": "律师事务所执业许可证 12345",
+        "phone": "020-84636178", "info_description": "某地块征收补偿安置方案", "form_wanted": "paper", "delivery": "post",
+        "address": "广州市番禺区某路1号"
+    });
+    let post = |path: String, body: serde_json::Value| {
+        let (h, url, csrf) = (h.clone(), app.url(&path), csrf.clone());
+        async move {
+            h.post(url)
+                .header("x-csrf-token", csrf)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = post("/api/v1/console/register".into(), reg.clone()).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let code = r.json::<serde_json::Value>().await.unwrap()["tracking_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let id = app
+        .store
+        .application_by_code(&code)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    reg["unit_code"] = "py-jyj".into();
+    let r = post("/api/v1/console/register".into(), reg.clone()).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "another unit's register");
+
+    // Answer with the generated draft; then a case against it.
+    let r = post(
+        format!("/api/v1/console/applications/{id}/answer"),
+        serde_json::json!({"outcome": "9.9", "on": today}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = post(
+        format!("/api/v1/console/applications/{id}/answer"),
+        serde_json::json!({"outcome": "3.6", "on": today}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let letters = app.store.letters(id).await.unwrap();
+    assert!(letters[0].body.contains("第十六条第二款"));
+    let r = post(
+        format!("/api/v1/console/applications/{id}/cases"),
+        serde_json::json!({"kind": "direct_lawsuit", "filed_on": today, "result": "pending"}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = post(
+        format!("/api/v1/console/applications/{id}/cases"),
+        serde_json::json!({"kind": "appeal", "filed_on": today, "result": "pending"}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Transfer another one.
+    reg["unit_code"] = "py-zjj".into();
+    let r = post("/api/v1/console/register".into(), reg.clone()).await;
+    let code2 = r.json::<serde_json::Value>().await.unwrap()["tracking_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let id2 = app
+        .store
+        .application_by_code(&code2)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let r = post(
+        format!("/api/v1/console/applications/{id2}/transfer"),
+        serde_json::json!({"to_unit": "py-ghzy", "on": today}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["unit"], "py-ghzy");
+    // Without the CSRF header nothing happens.
+    let r = h
+        .post(app.url(&format!("/api/v1/console/applications/{id2}/cases")))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
