@@ -113,6 +113,66 @@ pub fn answer_letter(ctx: &LetterContext<'_>, outcome_key: &str) -> (String, Str
     (title, body)
 }
 
+/// A notice sent while an application is handled (补正 · 延期 · 收费), generated when the event is
+/// recorded so the applicant reads it on the status page.
+pub fn notice_for(
+    ctx: &LetterContext<'_>,
+    event: &crate::application::Event,
+    due_after: Option<NaiveDate>,
+) -> Option<(&'static str, String, String)> {
+    use crate::application::Event;
+    let head = format!(
+        "{}：\n\n本机关于{}收到您的政府信息公开申请（申请编号：{}），您申请获取：“{}”。",
+        ctx.applicant_name,
+        ctx.received_on
+            .map(cn_date)
+            .unwrap_or_else(|| "［收到日期］".into()),
+        ctx.tracking_code,
+        ctx.info_description
+    );
+    let tail = format!("\n\n{}\n{}", ctx.unit_name, cn_date(ctx.issued_on));
+    match event {
+        Event::CorrectionRequested { content, by, .. } => Some((
+            "correction",
+            format!("{}政府信息公开申请补正告知书", ctx.unit_name),
+            format!(
+                "{head}\n\n经审查，您的申请内容不明确。根据《中华人民共和国政府信息公开条例》第三十条的规定，请您对以下事项作出补正：{content}\n\n请于{}前提交补正材料。答复期限自本机关收到补正后的申请之日起计算。无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。{tail}",
+                cn_date(*by)
+            ),
+        )),
+        Event::Extended { .. } => Some((
+            "extension",
+            format!("{}政府信息公开申请延期答复告知书", ctx.unit_name),
+            format!(
+                "{head}\n\n因需要延长答复期限，经本机关政府信息公开工作机构负责人同意，根据《中华人民共和国政府信息公开条例》第三十三条第二款的规定，答复期限延长20个工作日{}。{tail}",
+                due_after
+                    .map(|d| format!("，延长后的答复期限为{}", cn_date(d)))
+                    .unwrap_or_default()
+            ),
+        )),
+        Event::FeeNotice {
+            method,
+            quantity,
+            amount_yuan,
+            on,
+        } => Some((
+            "fee",
+            format!("{}政府信息公开信息处理费收费通知书", ctx.unit_name),
+            format!(
+                "{head}\n\n根据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），您的申请数量、频次明显超过合理范围，本机关依照{}标准收取信息处理费：数量{quantity}{}，金额{amount_yuan}元。\n\n请自收到本通知之日起20个工作日内缴纳。逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。等待缴费的时间不计入答复期限。（通知日期：{}）{tail}",
+                method.label(),
+                if matches!(method, crate::fees::FeeMethod::Pages) {
+                    "页"
+                } else {
+                    "件（本自然月累计）"
+                },
+                cn_date(*on)
+            ),
+        )),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

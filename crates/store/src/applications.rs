@@ -849,6 +849,43 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         add_event_tx(&mut tx, cal, actor, application_id, &event, today).await?;
+        // The applicant is told of a correction request, an extension or a fee by a notice.
+        let sql = format!("{APP_SELECT} WHERE a.id = $1");
+        let app: Option<Application> = on_tx!(&mut tx, c => sqlx::query_as::<_, Application>(sqlx::AssertSqlSafe(sql))
+            .bind(application_id).fetch_optional(c).await?);
+        if let Some(app) = app {
+            let rows = on_tx!(&mut tx, c => sqlx::query_as::<_, EventRow>(
+                "SELECT id, detail, recorded_at, actor FROM application_events WHERE application_id = $1 ORDER BY id")
+                .bind(application_id).fetch_all(c).await?);
+            let events: Vec<Event> = rows
+                .iter()
+                .filter_map(|r| serde_json::from_str(&r.detail).ok())
+                .collect();
+            let p = progress(cal, &events, today).ok();
+            let ctx = gongkai_core::letters::LetterContext {
+                applicant_name: &app.applicant_name,
+                tracking_code: &app.tracking_code,
+                received_on: p.as_ref().and_then(|p| p.received),
+                info_description: &app.info_description,
+                unit_name: &app.unit_name,
+                government_name: "",
+                issued_on: event.on(),
+            };
+            let due = p.as_ref().and_then(|p| p.due.as_ref()).map(|d| d.date);
+            if let Some((kind, title, body)) = gongkai_core::letters::notice_for(&ctx, &event, due)
+            {
+                insert_letter(
+                    &mut tx,
+                    actor,
+                    application_id,
+                    kind,
+                    &title,
+                    &body,
+                    event.on(),
+                )
+                .await?;
+            }
+        }
         tx.commit().await
     }
 

@@ -339,7 +339,15 @@ async fn staff_handle_and_answer_and_the_public_reads_the_letter() {
     // The public sees the answer and its letter, as a page and as DOCX.
     let (_, html) = status_page(&app, &code, &password).await;
     assert!(html.contains("已答复") && html.contains("政府信息公开申请答复书"));
-    let letter_id = app.store.letters(id).await.unwrap()[0].id;
+    let letter_id = app
+        .store
+        .letters(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.kind == "answer")
+        .unwrap()
+        .id;
     let r = app
         .client()
         .post(app.url(&format!("/apply/letters/{letter_id}")))
@@ -1244,4 +1252,77 @@ async fn the_json_api_registers_answers_transfers_and_files_cases() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_applicant_is_told_of_corrections_extensions_and_fees() {
+    let app = spawn_app().await;
+    let (code, password) = apply(&app).await;
+    let id = app
+        .store
+        .application_by_code(&code)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (h, csrf) = app.login("zjj-handler").await;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let by = (today + chrono::Days::new(15)).to_string();
+    let t = today.to_string();
+    for form in [
+        vec![("action", "receive"), ("on", t.as_str())],
+        vec![
+            ("action", "correction"),
+            ("on", t.as_str()),
+            ("content", "请写明所需规划许可证的项目名称"),
+            ("by", by.as_str()),
+        ],
+        vec![("action", "correction_received"), ("on", t.as_str())],
+        vec![
+            ("action", "extend"),
+            ("on", t.as_str()),
+            ("approved_by", "办公室主任"),
+        ],
+        vec![
+            ("action", "fee_notice"),
+            ("on", t.as_str()),
+            ("method", "pages"),
+            ("quantity", "150"),
+        ],
+    ] {
+        let mut form = form;
+        form.push(("csrf", csrf.as_str()));
+        let r = h
+            .post(app.url(&format!("/console/applications/{id}/events")))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{form:?}");
+    }
+    let letters = app.store.letters(id).await.unwrap();
+    let kinds: Vec<&str> = letters.iter().map(|l| l.kind.as_str()).collect();
+    assert_eq!(kinds, vec!["correction", "extension", "fee"]);
+    assert!(
+        letters[0].body.contains("请写明所需规划许可证的项目名称")
+            && letters[0].body.contains("第三十条")
+    );
+    assert!(
+        letters[2].body.contains("金额1700元"),
+        "{}",
+        letters[2].body
+    );
+    let r = app
+        .client()
+        .post(app.url("/apply/status"))
+        .form(&[("code", code.as_str()), ("password", password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("补正告知书")
+            && html.contains("延期答复告知书")
+            && html.contains("收费通知书")
+    );
 }
