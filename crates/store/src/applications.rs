@@ -848,19 +848,12 @@ impl Store {
         today: NaiveDate,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        add_event_tx(&mut tx, cal, actor, application_id, &event, today).await?;
+        let events = add_event_tx(&mut tx, cal, actor, application_id, &event, today).await?;
         // The applicant is told of a correction request, an extension or a fee by a notice.
         let sql = format!("{APP_SELECT} WHERE a.id = $1");
         let app: Option<Application> = on_tx!(&mut tx, c => sqlx::query_as::<_, Application>(sqlx::AssertSqlSafe(sql))
             .bind(application_id).fetch_optional(c).await?);
         if let Some(app) = app {
-            let rows = on_tx!(&mut tx, c => sqlx::query_as::<_, EventRow>(
-                "SELECT id, detail, recorded_at, actor FROM application_events WHERE application_id = $1 ORDER BY id")
-                .bind(application_id).fetch_all(c).await?);
-            let events: Vec<Event> = rows
-                .iter()
-                .filter_map(|r| serde_json::from_str(&r.detail).ok())
-                .collect();
             let p = progress(cal, &events, today).ok();
             let ctx = gongkai_core::letters::LetterContext {
                 applicant_name: &app.applicant_name,
@@ -1269,7 +1262,8 @@ async fn insert_letter(
     Ok(letter)
 }
 
-/// Check an event against the ones before and record it, with the columns it settles.
+/// Check an event against the ones before and record it, with the columns it settles; returns
+/// the application's events, the new one last.
 async fn add_event_tx(
     tx: &mut Tx,
     cal: &gongkai_core::Calendar,
@@ -1277,7 +1271,7 @@ async fn add_event_tx(
     application_id: i64,
     event: &Event,
     today: NaiveDate,
-) -> Result<()> {
+) -> Result<Vec<Event>> {
     let rows = on_tx!(tx, c => sqlx::query_as::<_, EventRow>(
         "SELECT id, detail, recorded_at, actor FROM application_events WHERE application_id = $1 ORDER BY id")
         .bind(application_id).fetch_all(c).await?);
@@ -1286,12 +1280,13 @@ async fn add_event_tx(
     let Some((code,)) = app else {
         return Err(StoreError::NotFound("没有这件申请".into()));
     };
-    let events: Vec<Event> = rows
+    let mut events: Vec<Event> = rows
         .iter()
         .filter_map(|r| serde_json::from_str(&r.detail).ok())
         .collect();
     check_next(cal, &events, event, today).map_err(|m| StoreError::invalid("event", m))?;
     insert_event(tx, application_id, event, actor).await?;
+    events.push(event.clone());
     match event {
         Event::Answered { on, outcome } => {
             on_tx!(tx, c => sqlx::query("UPDATE applications SET outcome = $1, concluded_on = $2 WHERE id = $3")
@@ -1311,7 +1306,8 @@ async fn add_event_tx(
         &serde_json::Value::Null,
         &json!({"kind": event.kind(), "on": event.on()}),
     )
-    .await
+    .await?;
+    Ok(events)
 }
 
 async fn insert_event(tx: &mut Tx, application_id: i64, event: &Event, actor: &str) -> Result<()> {
