@@ -286,68 +286,38 @@ async fn letter_file(
     }
 }
 
-/// A letter in `format` (`docx` or `pdf`).
+/// A letter in `format` (`docx` or `pdf`), laid out off the async threads.
 pub async fn file_response(
     letter: &gongkai_store::applications::Letter,
     code: &str,
     format: &str,
 ) -> Result<Response, AppError> {
-    match format {
-        "docx" => docx_response(letter, code).await,
-        "pdf" => pdf_response(letter, code).await,
-        _ => Err(AppError::NotFound("文书可下载为 DOCX 或 PDF。".into())),
-    }
-}
-
-/// A letter as a PDF download (typst, CJK font embedded as a subset).
-async fn pdf_response(
-    letter: &gongkai_store::applications::Letter,
-    code: &str,
-) -> Result<Response, AppError> {
-    let (title, body) = (letter.title.clone(), letter.body.clone());
-    let bytes = tokio::task::spawn_blocking(move || gongkai_pdf::letter(&title, &body))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| match e {
-            gongkai_pdf::PdfError::NoCjkFont => {
-                AppError::Unavailable(format!("暂时无法生成 PDF：{e}。可先下载 DOCX 版本。"))
-            }
-            other => AppError::Internal(other.to_string()),
-        })?;
+    let content_type = match format {
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "pdf" => "application/pdf",
+        _ => return Err(AppError::NotFound("文书可下载为 DOCX 或 PDF。".into())),
+    };
+    let (title, body, pdf) = (letter.title.clone(), letter.body.clone(), format == "pdf");
+    let bytes = tokio::task::spawn_blocking(move || {
+        if pdf {
+            gongkai_pdf::letter(&title, &body).map_err(|e| match e {
+                gongkai_pdf::PdfError::NoCjkFont => {
+                    AppError::Unavailable(format!("暂时无法生成 PDF：{e}。可先下载 DOCX 版本。"))
+                }
+                other => AppError::Internal(other.to_string()),
+            })
+        } else {
+            crate::docx::letter(&title, &body).map_err(AppError::Internal)
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
     Ok((
         [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_TYPE, content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{code}-{}.pdf\"", letter.id),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
-/// A letter as a DOCX download.
-async fn docx_response(
-    letter: &gongkai_store::applications::Letter,
-    code: &str,
-) -> Result<Response, AppError> {
-    let (title, body) = (letter.title.clone(), letter.body.clone());
-    let bytes = tokio::task::spawn_blocking(move || crate::docx::letter(&title, &body))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(AppError::Internal)?;
-    let filename = format!("{code}-{}.docx", letter.id);
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
+                format!("attachment; filename=\"{code}-{}.{format}\"", letter.id),
             ),
         ],
         bytes,
