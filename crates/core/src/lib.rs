@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod deadline;
 pub mod fees;
+pub mod files;
 pub mod ids;
 pub mod letters;
 pub mod org;

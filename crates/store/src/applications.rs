@@ -3,6 +3,7 @@
 //! `outcome`, `concluded_on` and `fee_yuan` columns are written from the events in the same
 //! transaction, for querying only.
 
+use crate::files::{NewAttachment, insert_attachments};
 use crate::{FieldError, Result, Store, StoreError, Tx, audit, now, on_pool, on_tx};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use gongkai_core::application::{Channel, Event, Progress, check_next, progress};
@@ -291,6 +292,8 @@ pub struct BatchItem {
     pub input: ApplicationInput,
     pub key: Option<String>,
     pub today: NaiveDate,
+    /// Supporting documents, already checked ([`NewAttachment::check_all`]).
+    pub attachments: Vec<NewAttachment>,
 }
 
 /// A submission that passed its checks, ready to be written.
@@ -307,6 +310,7 @@ pub struct Prepared {
     key_given: bool,
     password: String,
     today: NaiveDate,
+    attachments: Vec<NewAttachment>,
 }
 
 impl Prepared {
@@ -556,16 +560,21 @@ impl Store {
     /// answers at once with the first submission.
     pub async fn prepare_online(
         &self,
-        item: &BatchItem,
+        item: BatchItem,
     ) -> Result<std::result::Result<Prepared, Submitted>> {
-        self.prepare(
-            Channel::Online,
-            &item.input,
-            None,
-            item.key.as_deref(),
-            item.today,
-        )
-        .await
+        let prepared = self
+            .prepare(
+                Channel::Online,
+                &item.input,
+                None,
+                item.key.as_deref(),
+                item.today,
+            )
+            .await?;
+        Ok(prepared.map(|p| Prepared {
+            attachments: item.attachments,
+            ..p
+        }))
     }
 
     /// Write many checked online submissions in one transaction (one durable commit for all): how
@@ -609,6 +618,9 @@ impl Store {
             for (i, p) in items.iter().enumerate() {
                 if written[i].is_none() {
                     written[i] = Some(write_prepared(&mut tx, &mut chain, actor, p).await?);
+                }
+                if let Some(Written::New { id, .. }) = &written[i] {
+                    insert_attachments(&mut tx, "application", *id, &p.attachments).await?;
                 }
             }
             tx.commit().await?;
@@ -702,6 +714,7 @@ impl Store {
             key,
             key_given,
             today,
+            attachments: Vec::new(),
         }))
     }
 

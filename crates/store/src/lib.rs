@@ -19,6 +19,7 @@ pub mod auth;
 pub mod calendar;
 pub mod demo;
 mod demo_records;
+pub mod files;
 pub mod report;
 pub mod staff;
 pub mod testkit;

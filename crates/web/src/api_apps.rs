@@ -10,26 +10,36 @@ use crate::AppState;
 use crate::api::{ApiError, ApiErrorBody};
 use crate::apply::today;
 use crate::session::{SESSION_COOKIE, cookie, same_token};
-use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use gongkai_core::Role;
 use gongkai_core::application::{Channel, Event};
+use gongkai_core::files::APPLICATION_LIMITS;
 use gongkai_core::ids::mask_name;
 use gongkai_core::taxonomy::ApplicantType;
 use gongkai_store::StoreError;
 use gongkai_store::applications::{Application, ApplicationInput};
 use gongkai_store::auth::Session;
+use gongkai_store::files::NewAttachment;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use utoipa::ToSchema;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/applications", post(submit))
+        .route(
+            "/api/v1/applications",
+            // base64 makes files a third larger.
+            post(submit).layer(DefaultBodyLimit::max(
+                APPLICATION_LIMITS.max_total_bytes / 3 * 4 + 1024 * 1024,
+            )),
+        )
         .route("/api/v1/applications/status", post(status))
         .route("/api/v1/console/applications", get(list))
         .route("/api/v1/console/applications/{id}", get(detail))
@@ -111,6 +121,18 @@ pub struct SubmitBody {
     /// Up to 128 characters chosen by the client; the same key returns the same application.
     #[serde(default)]
     pub idempotency_key: String,
+    /// Supporting documents (PDF, DOCX, XLSX, OFD, JPG, PNG): at most 5, 10 MB each, 20 MB
+    /// together.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentBody>,
+}
+
+/// A file sent with an application.
+#[derive(Deserialize, ToSchema)]
+pub struct AttachmentBody {
+    pub name: String,
+    /// The file's bytes in standard base64.
+    pub content_base64: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -131,11 +153,20 @@ pub async fn submit(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Result<Json<SubmitBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let Ok(Json(b)) = body else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "请求内容应为 JSON，且包含申请表的各个字段",
-        );
+    let b = match body {
+        Ok(Json(b)) => b,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "请求内容过大：附件合计不能超过 20 MB",
+            );
+        }
+        Err(_) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "请求内容应为 JSON，且包含申请表的各个字段",
+            );
+        }
     };
     if !state.limits.apply.allow(peer.ip()) {
         return error(
@@ -161,7 +192,27 @@ pub async fn submit(
     };
     let key =
         (!b.idempotency_key.trim().is_empty()).then(|| format!("api:{}", b.idempotency_key.trim()));
-    match state.submitter.submit(input, key, today()).await {
+    let mut files = Vec::with_capacity(b.attachments.len());
+    for a in b.attachments {
+        match BASE64.decode(a.content_base64.trim()) {
+            Ok(bytes) => files.push((a.name, bytes)),
+            Err(_) => {
+                return store_error(StoreError::invalid(
+                    "attachments",
+                    format!("附件“{}”的内容不是有效的 base64 编码", a.name),
+                ));
+            }
+        }
+    }
+    let attachments = match NewAttachment::check_all(files, APPLICATION_LIMITS) {
+        Ok(a) => a,
+        Err(e) => return store_error(e),
+    };
+    match state
+        .submitter
+        .submit(input, key, today(), attachments)
+        .await
+    {
         Ok(s) => {
             let status = if s.duplicate {
                 StatusCode::OK

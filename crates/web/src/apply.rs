@@ -6,21 +6,33 @@ use crate::console::ChForm;
 use crate::error::AppError;
 use crate::view::*;
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::multipart::MultipartError;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use gongkai_core::files::APPLICATION_LIMITS;
 use gongkai_core::ids::{mask_middle, mask_name};
 use gongkai_core::taxonomy::ApplicantType;
 use gongkai_store::StoreError;
 use gongkai_store::applications::{ApplicationInput, DELIVERIES, FORMS, ID_KINDS};
 use gongkai_store::auth::random_token;
+use gongkai_store::files::NewAttachment;
 use serde::Deserialize;
 use std::net::SocketAddr;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/apply", get(apply_page).post(apply))
+        .route(
+            "/apply",
+            get(apply_page)
+                .post(apply)
+                // Room for the attachments and the form around them; more is refused by
+                // the extractor with a message naming the limit.
+                .layer(DefaultBodyLimit::max(
+                    APPLICATION_LIMITS.max_total_bytes + 1024 * 1024,
+                )),
+        )
         .route("/apply/status", get(status_form).post(status))
         .route("/apply/letters/{id}", post(letter))
         .route("/apply/letters/{id}/{format}", post(letter_file))
@@ -100,11 +112,85 @@ struct ApplyForm {
     input: ApplicationInput,
 }
 
+/// The application form as posted: `multipart/form-data` with the attachments (field
+/// `attachments`, any number of files), or a plain urlencoded form without them.
+struct ApplyBody {
+    form: ApplyForm,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl FromRequest<AppState> for ApplyBody {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let is_multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !is_multipart {
+            let ChForm(form) = ChForm::<ApplyForm>::from_request(req, state).await?;
+            return Ok(ApplyBody {
+                form,
+                files: Vec::new(),
+            });
+        }
+        let too_big = || {
+            AppError::TooLarge(format!(
+                "提交的内容过大：附件合计不能超过 {} MB，单个文件不超过 {} MB。请压缩或减少附件后重新提交。",
+                APPLICATION_LIMITS.max_total_bytes / (1024 * 1024),
+                APPLICATION_LIMITS.max_file_bytes / (1024 * 1024),
+            ))
+        };
+        let unreadable = |e: MultipartError| {
+            AppError::BadRequest(format!("表单内容无法识别，请从页面重新提交。（{e}）"))
+        };
+        let mut multipart = Multipart::from_request(req, state).await.map_err(|e| {
+            AppError::BadRequest(format!("表单内容无法识别，请从页面重新提交。（{e}）"))
+        })?;
+        let mut fields = serde_json::Map::new();
+        let mut files = Vec::new();
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
+                Err(e) => return Err(unreadable(e)),
+            };
+            let name = field.name().unwrap_or("").to_string();
+            let file_name = field.file_name().map(str::to_string);
+            let bytes = match field.bytes().await {
+                Ok(b) => b,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
+                Err(e) => return Err(unreadable(e)),
+            };
+            match file_name {
+                // A file input left empty still sends a part with no name and no bytes.
+                Some(f) if name == "attachments" => {
+                    if !(f.is_empty() && bytes.is_empty()) {
+                        files.push((f, bytes.to_vec()));
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    fields.insert(name, serde_json::Value::String(text));
+                }
+            }
+        }
+        let form = serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| {
+            AppError::BadRequest(format!("表单内容无法识别，请从页面重新提交。（{e}）"))
+        })?;
+        Ok(ApplyBody { form, files })
+    }
+}
+
 async fn apply(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    ChForm(f): ChForm<ApplyForm>,
+    body: ApplyBody,
 ) -> Result<Response, AppError> {
+    let ApplyBody { form: f, files } = body;
     if !state.limits.apply.allow(peer.ip()) {
         return Err(AppError::TooMany(
             "同一网络地址提交申请过于频繁，请稍后再试。如需提交大量申请，请联系受理机关。".into(),
@@ -116,9 +202,17 @@ async fn apply(
     } else {
         random_token()
     };
+    let attachments = match NewAttachment::check_all(files, APPLICATION_LIMITS) {
+        Ok(a) => a,
+        Err(StoreError::Invalid(errs)) => {
+            // The files are not kept: the form asks for them again, the rest stays filled in.
+            return apply_form(&state, token, f.input, Errors(errs)).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     match state
         .submitter
-        .submit(f.input.clone(), Some(token.clone()), today())
+        .submit(f.input.clone(), Some(token.clone()), today(), attachments)
         .await
     {
         Ok(s) => Ok(render(&ApplyDonePage {

@@ -48,7 +48,11 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for ChForm<T> {
             .await
             .map(|Form(t)| ChForm(t))
             .map_err(|e| {
-                AppError::BadRequest(format!("表单内容无法识别，请从页面重新提交。（{e}）"))
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::TooLarge("提交的内容过大，请删减后重新提交。".into())
+                } else {
+                    AppError::BadRequest(format!("表单内容无法识别，请从页面重新提交。（{e}）"))
+                }
             })
     }
 }

@@ -46,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/cases/{id}", post(update_case))
         .route("/console/letters/{id}", get(letter))
         .route("/console/letters/{id}/{format}", get(letter_file))
+        .route("/console/attachments/{id}", get(attachment_file))
 }
 
 fn can_read(me: &CurrentStaff) -> Result<(), AppError> {
@@ -461,6 +462,7 @@ async fn application_view(
         awaiting_correction: stage == Stage::AwaitingCorrection,
         month_count,
         letters: state.store.letters(app.id).await?,
+        attachments: state.store.attachments("application", app.id).await?,
         cases: state.store.cases(app.id).await?,
         repeats: state.store.possible_repeats(&app).await?,
         outcomes: OUTCOMES
@@ -967,6 +969,21 @@ async fn letter_file(
 ) -> Result<Response, AppError> {
     let (letter, code) = staff_letter(&state, &me, id).await?;
     file_response(&letter, &code, &format).await
+}
+
+/// A supporting document of an application, for staff who may see the application.
+async fn attachment_file(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let missing = || AppError::NotFound("没有找到这个附件。".into());
+    let (info, data) = state.store.attachment(id).await?.ok_or_else(missing)?;
+    if info.owner_kind != "application" {
+        return Err(missing());
+    }
+    visible(&state, &me, info.owner_id).await?;
+    Ok(crate::view::download(&info, data))
 }
 
 /// An answer as a person gives it.

@@ -16,6 +16,8 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     TooMany(String),
+    #[error("{0}")]
+    TooLarge(String),
     /// The system lacks something an operator must provide (a font, say): the message names it.
     #[error("{0}")]
     Unavailable(String),
@@ -32,6 +34,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(e) => match e {
                 StoreError::NotFound(_) => StatusCode::NOT_FOUND,

@@ -114,7 +114,9 @@ pub fn router(state: AppState) -> Router {
                 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
             ),
         ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(8 * 1024 * 1024))
+        // Bodies are read by axum's extractors, which all keep to this limit; the routes that
+        // take files set their own (a route's limit overrides this one).
+        .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
 }
 
 /// Serve until Ctrl-C / SIGTERM.

@@ -4,6 +4,7 @@
 //! survives a crash at any moment.
 
 use gongkai_store::applications::{ApplicationInput, BatchItem, Prepared, Submitted};
+use gongkai_store::files::NewAttachment;
 use gongkai_store::{Store, StoreError};
 use tokio::sync::{mpsc, oneshot};
 
@@ -35,10 +36,16 @@ impl Submitter {
         input: ApplicationInput,
         key: Option<String>,
         today: chrono::NaiveDate,
+        attachments: Vec<NewAttachment>,
     ) -> Result<Submitted, StoreError> {
         // The checks run here, in parallel across requests; the writer only writes.
-        let item = BatchItem { input, key, today };
-        let prepared = match self.store.prepare_online(&item).await? {
+        let item = BatchItem {
+            input,
+            key,
+            today,
+            attachments,
+        };
+        let prepared = match self.store.prepare_online(item).await? {
             Ok(p) => p,
             Err(duplicate) => return Ok(duplicate),
         };

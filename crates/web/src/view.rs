@@ -1,7 +1,7 @@
 //! Page models (askama templates, escaped by default) and the shared pieces of every page.
 
 use askama::Template;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use gongkai_store::FieldError;
 use gongkai_store::audit::AuditEntry;
@@ -379,6 +379,7 @@ pub struct ApplicationPage {
     pub awaiting_correction: bool,
     pub month_count: u64,
     pub letters: Vec<gongkai_store::applications::Letter>,
+    pub attachments: Vec<gongkai_store::files::AttachmentInfo>,
     pub cases: Vec<gongkai_store::applications::ReviewCase>,
     pub repeats: Vec<gongkai_store::applications::Application>,
     pub outcomes: Options,
@@ -413,4 +414,42 @@ pub struct AnswerPage {
     pub title: String,
     pub body: String,
     pub error: String,
+}
+
+/// A stored file as a download, under its own name (RFC 5987 for the Chinese characters).
+pub fn download(info: &gongkai_store::files::AttachmentInfo, data: Vec<u8>) -> Response {
+    let ascii: String = info
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = info
+        .name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, info.content_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        data,
+    )
+        .into_response()
 }

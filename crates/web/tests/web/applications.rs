@@ -1326,3 +1326,195 @@ async fn the_applicant_is_told_of_corrections_extensions_and_fees() {
             && html.contains("收费通知书")
     );
 }
+
+/// The apply form as multipart, with `files` attached as `attachments`.
+fn multipart_form(token: &str, files: Vec<(&str, Vec<u8>)>) -> reqwest::multipart::Form {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in application_form(token) {
+        form = form.text(k, v);
+    }
+    for (name, bytes) in files {
+        form = form.part(
+            "attachments",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+    }
+    form
+}
+
+#[tokio::test]
+async fn attachments_are_checked_kept_and_shown_only_to_staff_of_the_unit() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let token = |html: &str| hidden(html, "token");
+    let page = c
+        .get(app.url("/apply"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("enctype=\"multipart/form-data\"") && page.contains("最多 5 个"));
+
+    // A program renamed to .pdf is refused next to the field, the rest of the input kept.
+    let r = c
+        .post(app.url("/apply"))
+        .multipart(multipart_form(
+            &token(&page),
+            vec![("身份证明.pdf", b"MZ\x90\x00not a pdf".to_vec())],
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("身份证明.pdf") && html.contains("格式不受支持"),
+        "{html}"
+    );
+    assert!(html.contains("张小明") && html.contains("e-attachments"));
+
+    // More than 20 MB in all is refused with the limit named, not a 500.
+    let big = [b"%PDF-1.4 ".as_slice(), &vec![b'x'; 9 * 1024 * 1024]].concat();
+    let r = c
+        .post(app.url("/apply"))
+        .multipart(multipart_form(
+            &token(&html),
+            vec![
+                ("a.pdf", big.clone()),
+                ("b.pdf", big.clone()),
+                ("c.pdf", big),
+            ],
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("20 MB"), "{html}");
+
+    // Two good files go in with the application.
+    let pdf = b"%PDF-1.4\n% a letter of authorisation\n".to_vec();
+    let jpg = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3].to_vec();
+    let page = c
+        .get(app.url("/apply"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let r = c
+        .post(app.url("/apply"))
+        .multipart(multipart_form(
+            &token(&page),
+            vec![
+                ("授权委托书.pdf", pdf.clone()),
+                ("C:\\scans\\身份证.jpg", jpg),
+            ],
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let done = r.text().await.unwrap();
+    let code = between(&done, "id=\"tracking-code\">", "<");
+    let id = app
+        .store
+        .application_by_code(&code)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let files = app.store.attachments("application", id).await.unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["授权委托书.pdf", "身份证.jpg"]);
+
+    // The unit's handler sees them and downloads the same bytes.
+    let (staff, _) = app.login("zjj-handler").await;
+    let page = staff
+        .get(app.url(&format!("/console/applications/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("授权委托书.pdf") && page.contains("身份证.jpg"));
+    let r = staff
+        .get(app.url(&format!("/console/attachments/{}", files[0].id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("%E6%8E%88%E6%9D%83")
+    );
+    assert_eq!(r.bytes().await.unwrap().as_ref(), pdf.as_slice());
+
+    // The public and another role cannot.
+    let r = c
+        .get(app.url(&format!("/console/attachments/{}", files[0].id)))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(r.status(), StatusCode::OK);
+    let (editor, _) = app.login("zjj-editor").await;
+    let r = editor
+        .get(app.url(&format!("/console/attachments/{}", files[0].id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_api_takes_attachments_in_base64() {
+    use base64::Engine;
+    let app = spawn_app().await;
+    let mut body = serde_json::json!({
+        "unit_code": "py-zjj", "applicant_type": "natural", "applicant_name": "李四",
+        "id_kind": "id_card", "id_number": ID, "phone": "13900139000",
+        "info_description": "2021年某项目环评批复", "form_wanted": "email", "delivery": "email",
+        "email": "li@example.com",
+        "attachments": [{"name": "证明.pdf", "content_base64": "not base64!"}],
+    });
+    let c = app.client();
+    let r = c
+        .post(app.url("/api/v1/applications"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(err["fields"][0]["field"], "attachments");
+    assert!(err["error"].as_str().unwrap().contains("证明.pdf"));
+
+    body["attachments"][0]["content_base64"] = base64::engine::general_purpose::STANDARD
+        .encode(b"%PDF-1.7 proof")
+        .into();
+    let r = c
+        .post(app.url("/api/v1/applications"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let made: serde_json::Value = r.json().await.unwrap();
+    let app_id = app
+        .store
+        .application_by_code(made["tracking_code"].as_str().unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let files = app.store.attachments("application", app_id).await.unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].size, 14);
+}
