@@ -11,6 +11,7 @@ pub mod files;
 pub mod ids;
 pub mod letters;
 pub mod org;
+pub mod publishing;
 pub mod report;
 pub mod taxonomy;
 

@@ -183,6 +183,18 @@ const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
         "py-zjj",
     ),
     (
+        "zjj-reviewer2",
+        "区住房城乡建设局办公室主任（复审）",
+        Role::Reviewer,
+        "py-zjj",
+    ),
+    (
+        "zjj-leader",
+        "区住房城乡建设局分管领导（终审）",
+        Role::Reviewer,
+        "py-zjj",
+    ),
+    (
         "zjj-handler",
         "区住房城乡建设局依申请办理",
         Role::Handler,
@@ -244,6 +256,7 @@ impl Store {
     pub async fn create_demo(&self) -> Result<Vec<DemoAccount>> {
         let accounts = self.create_demo_organisation().await?;
         self.create_demo_records().await?;
+        self.create_demo_publishing().await?;
         Ok(accounts)
     }
 

@@ -5,8 +5,10 @@
 use crate::{Result, Store, StoreError, on_pool};
 use chrono::{Datelike, NaiveDate};
 use gongkai_core::application::{Event, progress};
+use gongkai_core::publishing::Catalog;
 use gongkai_core::report::{
-    AppFact, CaseFact, Format, Problem, Table3, Table4, check, table3, table4,
+    AppFact, CaseFact, Decisions, Format, NormFact, NormKind, Problem, Table2, Table3, Table4,
+    check, table2, table3, table4,
 };
 use gongkai_core::taxonomy::{ApplicantType, CaseKind, CaseResult};
 use serde::Serialize;
@@ -28,7 +30,31 @@ pub struct ApplicationFigures {
     pub fees_by_unit: BTreeMap<String, u64>,
 }
 
-/// A computed annual report (tables 三 and 四, and the figures from the same records).
+/// Figures of section 一（一） and （三） that come from publications, catalogs and normative
+/// documents.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DisclosureFigures {
+    /// 主动公开基本目录 published in the year.
+    pub catalogs_published: u64,
+    /// Items in the 基层政务公开标准目录 (pilot areas), cumulative to the year's end.
+    pub pilot_catalog_items: u64,
+    /// Items published on the portal in the year.
+    pub portal_items: u64,
+    /// Items published in the year in the six major catalogs.
+    pub major_catalog_items: u64,
+    /// Items of the year in the epidemic topic column (with its sub-columns).
+    pub epidemic_column_items: u64,
+    /// Items of the year in its “六稳”“六保” sub-column.
+    pub stability_column_items: u64,
+    /// Every topic column of the year: name → items (sub-columns included).
+    pub topic_columns: BTreeMap<String, u64>,
+    /// Normative documents evaluated in the year's campaigns, and how many were re-labelled.
+    pub documents_evaluated: u64,
+    pub documents_adjusted: u64,
+    pub documents_evaluated_by_unit: BTreeMap<String, u64>,
+}
+
+/// A computed annual report (tables 二, 三 and 四, and the figures from the same records).
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportData {
     pub format: Format,
@@ -37,9 +63,11 @@ pub struct ReportData {
     pub unit_name: String,
     /// `district` (every unit) or `unit`.
     pub scope: &'static str,
+    pub table2: Table2,
     pub table3: Table3,
     pub table4: Table4,
     pub figures: ApplicationFigures,
+    pub disclosure: DisclosureFigures,
     pub problems: Vec<Problem>,
 }
 
@@ -92,10 +120,27 @@ impl Store {
         // Carry-over is derived from the same records, so identity 5 holds by construction;
         // it is still checked, as a published earlier report may differ (the reader's concern).
         let mut problems = check(&t3, &t4, Some(&previous));
+        let t2 = table2(
+            year,
+            format,
+            &self.norm_facts(unit_id).await?,
+            &self.decisions(year, unit_id).await?,
+        );
+        let missing = t2.missing();
+        if !missing.is_empty() {
+            problems.push(Problem {
+                kind: "missing_records",
+                message: format!(
+                    "表二以下各行尚无登记数据：{}。请在“表二数据”中录入并注明来源。",
+                    missing.join("、")
+                ),
+            });
+        }
         problems.push(Problem {
             kind: "missing_records",
-            message: "表二（主动公开）及第一、二、五部分的其他数据需要主动公开、互动和监督记录，本版本尚未接入".into(),
+            message: "第一部分的解读、回应、征集、访谈、新媒体、平台建设和监督保障数据需要互动和监督记录，本版本尚未接入".into(),
         });
+        let disclosure = self.disclosure_figures(year, unit_id).await?;
         let (concluded, on_time) = self.concluded_on_time(year, unit_id).await?;
         let fees_by_unit = self.fees_collected(year, unit_id).await?;
         let figures = ApplicationFigures {
@@ -115,11 +160,117 @@ impl Store {
             unit_code: unit.code.clone(),
             unit_name: unit.name.clone(),
             scope,
+            table2: t2,
             table3: t3,
             table4: t4,
             figures,
+            disclosure,
             problems,
         })
+    }
+
+    async fn norm_facts(&self, unit_id: Option<i64>) -> Result<Vec<NormFact>> {
+        Ok(self
+            .normative_documents(unit_id)
+            .await?
+            .into_iter()
+            .map(|d| NormFact {
+                kind: if d.kind == "rule" {
+                    NormKind::Rule
+                } else {
+                    NormKind::Normative
+                },
+                issued: d.issued_on,
+                repealed: d.repealed_on,
+                active: d.disclosure == "active",
+            })
+            .collect())
+    }
+
+    /// The decision counts entered for the scope, summed over its units.
+    async fn decisions(&self, year: i32, unit_id: Option<i64>) -> Result<Decisions> {
+        let mut d = Decisions::default();
+        for c in self.decision_counts(year, unit_id).await? {
+            let slot = match c.kind.as_str() {
+                "license" => &mut d.licences,
+                "penalty" => &mut d.penalties,
+                "coercion" => &mut d.coercions,
+                _ => &mut d.fees_yuan,
+            };
+            *slot = Some(slot.unwrap_or(0) + c.amount.max(0) as u64);
+        }
+        Ok(d)
+    }
+
+    /// The figures of proactive disclosure for the year, from publications and catalogs.
+    pub async fn disclosure_figures(
+        &self,
+        year: i32,
+        unit_id: Option<i64>,
+    ) -> Result<DisclosureFigures> {
+        let (from, to) = year_bounds(year);
+        let count = |n: i64| n.max(0) as u64;
+        let (portal,): (i64,) = on_pool!(self, p => sqlx::query_as(
+            "SELECT COUNT(*) FROM publications WHERE status = 'published' AND published_on >= $1              AND published_on <= $2 AND ($3 IS NULL OR unit_id = $3)")
+            .bind(from).bind(to).bind(unit_id).fetch_one(p).await?);
+        let majors: Vec<&str> = Catalog::ALL
+            .iter()
+            .filter(|c| c.is_major())
+            .map(|c| c.as_str())
+            .collect();
+        let in_list = majors
+            .iter()
+            .map(|m| format!("'{m}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (major,): (i64,) = on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(DISTINCT p.id) FROM publications p JOIN publication_columns pc ON pc.publication_id = p.id              JOIN columns c ON c.id = pc.column_id WHERE c.catalog IN ({in_list}) AND p.status = 'published'              AND p.published_on >= $1 AND p.published_on <= $2 AND ($3 IS NULL OR p.unit_id = $3)")))
+            .bind(from).bind(to).bind(unit_id).fetch_one(p).await?);
+        let (pilot,): (i64,) = on_pool!(self, p => sqlx::query_as(
+            "SELECT COUNT(DISTINCT p.id) FROM publications p JOIN publication_columns pc ON pc.publication_id = p.id              JOIN columns c ON c.id = pc.column_id WHERE c.catalog = 'grassroots' AND p.status = 'published'              AND p.published_on <= $1 AND ($2 IS NULL OR p.unit_id = $2)")
+            .bind(to).bind(unit_id).fetch_one(p).await?);
+        let (catalogs,): (i64,) = on_pool!(self, p => sqlx::query_as(
+            "SELECT COUNT(*) FROM basic_catalogs WHERE published_on >= $1 AND published_on <= $2              AND ($3 IS NULL OR unit_id = $3)")
+            .bind(from).bind(to).bind(unit_id).fetch_one(p).await?);
+        // Topic columns: items of the year per column, each counted in its column's ancestors.
+        let topic_columns: Vec<(i64, Option<i64>, String)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT id, parent_id, name FROM columns WHERE catalog = 'topic' AND ($1 IS NULL OR unit_id = $1)")
+            .bind(unit_id).fetch_all(p).await?);
+        let links: Vec<(i64, i64)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT pc.column_id, p.id FROM publications p JOIN publication_columns pc ON pc.publication_id = p.id              JOIN columns c ON c.id = pc.column_id WHERE c.catalog = 'topic' AND p.status = 'published'              AND p.published_on >= $1 AND p.published_on <= $2 AND ($3 IS NULL OR p.unit_id = $3)")
+            .bind(from).bind(to).bind(unit_id).fetch_all(p).await?);
+        let parent: BTreeMap<i64, Option<i64>> =
+            topic_columns.iter().map(|(id, p, _)| (*id, *p)).collect();
+        let mut items: BTreeMap<i64, std::collections::BTreeSet<i64>> = BTreeMap::new();
+        for (col, pubn) in links {
+            let mut cursor = Some(col);
+            while let Some(c) = cursor {
+                items.entry(c).or_default().insert(pubn);
+                cursor = parent.get(&c).copied().flatten();
+            }
+        }
+        let mut figures = DisclosureFigures {
+            catalogs_published: count(catalogs),
+            pilot_catalog_items: count(pilot),
+            portal_items: count(portal),
+            major_catalog_items: count(major),
+            ..Default::default()
+        };
+        for (id, _, name) in &topic_columns {
+            let n = items.get(id).map_or(0, |s| s.len() as u64);
+            *figures.topic_columns.entry(name.clone()).or_insert(0) += n;
+            if name.contains("疫情") {
+                figures.epidemic_column_items += n;
+            }
+            if name.contains("六稳") {
+                figures.stability_column_items += n;
+            }
+        }
+        let eval = self.evaluation_counts(year, unit_id).await?;
+        figures.documents_evaluated = eval.evaluated;
+        figures.documents_adjusted = eval.adjusted;
+        figures.documents_evaluated_by_unit = eval.by_unit;
+        Ok(figures)
     }
 
     /// The years a report can be made for: from the first application received to last year.

@@ -281,9 +281,38 @@ impl Store {
             &audit_view(&updated),
         )
         .await?;
+        record_guide_version(&mut tx, actor, &updated).await?;
         tx.commit().await?;
         self.forget_units();
         Ok(updated)
+    }
+}
+
+/// Keep the unit's guide (指南) as it now reads: Art. 12 asks that it stay current, and the
+/// versions show what it said when.
+async fn record_guide_version(tx: &mut Tx, actor: &str, u: &Unit) -> Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO guide_versions (unit_id, content, actor, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(u.id).bind(audit_view(u).to_string()).bind(actor).bind(now())
+        .execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// A version of a unit's guide: when and by whom, and its fields.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GuideVersion {
+    pub id: i64,
+    pub content: String,
+    pub actor: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// The versions of a unit's guide, newest first.
+    pub async fn guide_versions(&self, unit_id: i64) -> Result<Vec<GuideVersion>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT id, content, actor, created_at FROM guide_versions WHERE unit_id = $1 ORDER BY id DESC")
+            .bind(unit_id).fetch_all(p).await?))
     }
 }
 
@@ -382,5 +411,6 @@ pub(crate) async fn create_unit_tx(tx: &mut Tx, actor: &str, input: &UnitInput) 
         &audit_view(&unit),
     )
     .await?;
+    record_guide_version(tx, actor, &unit).await?;
     Ok(unit)
 }

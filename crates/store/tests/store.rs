@@ -396,6 +396,34 @@ async fn the_demo_reproduces_the_seed_reports_application_figures() {
     assert_eq!(f.fees_collected_yuan, 20560);
     assert_eq!(f.fees_by_unit.len(), 1);
     assert_eq!(f.fees_by_unit["区住房城乡建设局"], 20560);
+    // Section 一（一） from publications, catalogs and the evaluation campaign: exact counts
+    // that round as the seed printed them (4.16万, 超3.3万, 150多).
+    let d = &r.disclosure;
+    assert!(
+        (41_550..=41_649).contains(&d.portal_items),
+        "{}",
+        d.portal_items
+    );
+    assert!((33_001..=33_999).contains(&d.major_catalog_items));
+    assert_eq!(d.epidemic_column_items, 587);
+    assert!((151..=159).contains(&d.stability_column_items));
+    assert_eq!(d.pilot_catalog_items, 2446);
+    assert_eq!(d.catalogs_published, 43);
+    assert_eq!((d.documents_evaluated, d.documents_adjusted), (88, 8));
+    assert_eq!(d.documents_evaluated_by_unit["区政府办公室"], 58);
+    // Table 二 from the normative documents and the decisions entered.
+    let norm = r
+        .table2
+        .rows
+        .iter()
+        .find(|r| r.label == "行政规范性文件")
+        .unwrap();
+    assert_eq!(
+        norm.values[1],
+        gongkai_core::report::Cell::Count(5),
+        "five repealed in 2021"
+    );
+    assert!(r.table2.missing().is_empty());
     // Every identity holds, and every outcome row is used.
     assert!(
         r.problems.iter().all(|p| p.kind == "missing_records"),

@@ -11,12 +11,16 @@ use serde_json::{Value, json};
 /// The stable open-data JSON of a report (documented in the README).
 pub fn to_json(r: &ReportData) -> Value {
     let f = &r.figures;
+    let d = &r.disclosure;
     json!({
         "format": r.format.as_str(),
         "year": r.year,
         "unit": {"code": r.unit_code, "name": r.unit_name},
         "scope": r.scope,
         "tables": {
+            "二": {
+                "rows": r.table2.rows.iter().map(|row| json!({"block": row.block, "label": row.label, "values": row.values})).collect::<Vec<_>>(),
+            },
             "三": {
                 "columns": TABLE3_COLUMNS,
                 "rows": r.table3.rows.iter().map(|row| json!({"group": row.group, "label": row.label, "values": row.values})).collect::<Vec<_>>(),
@@ -33,6 +37,16 @@ pub fn to_json(r: &ReportData) -> Value {
             "lawsuits": f.lawsuits,
             "fees_collected_yuan": f.fees_collected_yuan,
             "fees_by_unit": f.fees_by_unit,
+            "catalogs_published": d.catalogs_published,
+            "pilot_catalog_items": d.pilot_catalog_items,
+            "portal_items": d.portal_items,
+            "major_catalog_items": d.major_catalog_items,
+            "epidemic_column_items": d.epidemic_column_items,
+            "stability_column_items": d.stability_column_items,
+            "topic_columns": d.topic_columns,
+            "documents_evaluated": d.documents_evaluated,
+            "documents_adjusted": d.documents_adjusted,
+            "documents_evaluated_by_unit": d.documents_evaluated_by_unit,
         },
         "problems": r.problems,
     })
@@ -50,6 +64,18 @@ fn csv_cell(s: &str) -> String {
 pub fn to_csv(r: &ReportData, table: &str) -> Result<String, String> {
     let mut out = String::from("\u{feff}");
     match table {
+        "二" | "2" => {
+            out.push_str("栏目,信息内容,数值1,数值2,数值3\n");
+            for row in &r.table2.rows {
+                let values: Vec<String> = row.values.iter().map(|c| c.text()).collect();
+                out.push_str(&format!(
+                    "{},{},{}\n",
+                    csv_cell(row.block),
+                    csv_cell(row.label),
+                    values.join(",")
+                ));
+            }
+        }
         "三" | "3" => {
             out.push_str("分组,项目,");
             out.push_str(&TABLE3_COLUMNS.join(","));
@@ -73,7 +99,7 @@ pub fn to_csv(r: &ReportData, table: &str) -> Result<String, String> {
         }
         other => {
             return Err(format!(
-                "没有表“{other}”：CSV 可输出表三或表四（--table 三 或 --table 四）"
+                "没有表“{other}”：CSV 可输出表二、表三或表四（--table 二、三 或 四）"
             ));
         }
     }
@@ -85,6 +111,49 @@ pub struct Cell {
     pub text: &'static str,
     pub rowspan: usize,
     pub colspan: usize,
+}
+
+/// A block of table 二 as laid out: caption, headers (text, colspan), rows (label, cells).
+pub struct Block2Html {
+    pub caption: &'static str,
+    pub headers: Vec<(&'static str, usize)>,
+    pub rows: Vec<(&'static str, Vec<(String, usize)>)>,
+}
+
+/// Spread `n` columns over the grid's three value columns: the last one takes what is left.
+fn spans(n: usize) -> Vec<usize> {
+    (0..n)
+        .map(|i| if i + 1 == n { 3 - (n - 1).min(2) } else { 1 })
+        .collect()
+}
+
+fn table2_blocks(r: &ReportData) -> Vec<Block2Html> {
+    r.table2
+        .blocks
+        .iter()
+        .map(|b| {
+            let sp = spans(b.columns.len());
+            Block2Html {
+                caption: b.caption,
+                headers: b.columns.iter().copied().zip(sp.iter().copied()).collect(),
+                rows: r
+                    .table2
+                    .rows
+                    .iter()
+                    .filter(|row| row.block == b.caption)
+                    .map(|row| {
+                        let cells = row
+                            .values
+                            .iter()
+                            .map(|c| c.text())
+                            .zip(sp.iter().copied())
+                            .collect();
+                        (row.label, cells)
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// One row of table 三 in the merged layout: the label cells it starts, then its numbers.
@@ -163,7 +232,9 @@ pub struct ReportPage {
     pub format_note: &'static str,
     pub note: &'static str,
     pub rows: Vec<HtmlRow>,
+    pub t2: Vec<Block2Html>,
     pub t4: Vec<u64>,
+    pub disclosure_paragraph: String,
     pub applications_paragraph: String,
     pub cases_paragraph: String,
     pub fees_paragraph: String,
@@ -241,8 +312,47 @@ pub fn page(r: &ReportData, site_name: String, short_name: &str, json_url: Strin
             )
         }
     };
+    let d = &r.disclosure;
+    let mut disclosure_paragraph = format!(
+        "{}年，{who}通过政府网站主动公开政府信息{}条，其中在政府信息公开目录、重点领域信息公开目录、“五公开”目录等主要目录公开{}条",
+        r.year, d.portal_items, d.major_catalog_items
+    );
+    if d.epidemic_column_items > 0 {
+        disclosure_paragraph.push_str(&format!(
+            "；疫情防控专栏发布信息{}条，其中“六稳”“六保”子栏目{}条",
+            d.epidemic_column_items, d.stability_column_items
+        ));
+    }
+    if d.catalogs_published > 0 {
+        disclosure_paragraph.push_str(&format!(
+            "；编制并公布主动公开基本目录{}个",
+            d.catalogs_published
+        ));
+    }
+    if d.pilot_catalog_items > 0 {
+        disclosure_paragraph.push_str(&format!(
+            "；试点领域基层政务公开标准目录累计载入信息{}条",
+            d.pilot_catalog_items
+        ));
+    }
+    disclosure_paragraph.push('。');
+    if d.documents_evaluated > 0 {
+        let parts: Vec<String> = d
+            .documents_evaluated_by_unit
+            .iter()
+            .map(|(u, n)| format!("{u}文件{n}件"))
+            .collect();
+        disclosure_paragraph.push_str(&format!(
+            "组织开展规范性文件公开属性和有效性评估，共评估{}（合计{}件），调整并重新标注{}件。",
+            parts.join("、"),
+            d.documents_evaluated,
+            d.documents_adjusted
+        ));
+    }
     ReportPage {
         title: format!("{}{}年政府信息公开工作年度报告", r.unit_name, r.year),
+        t2: table2_blocks(r),
+        disclosure_paragraph,
         site_name,
         year: r.year,
         format_note: match r.format {
