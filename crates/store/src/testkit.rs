@@ -42,16 +42,44 @@ pub async fn cover_coming_years(store: &Store) -> Result<()> {
     Ok(())
 }
 
-/// A database for one test; a temporary directory is removed when this is dropped.
+/// A database for one test; its temporary directory, or its PostgreSQL database, is removed
+/// when this is dropped.
 pub struct TestDb {
     pub location: Location,
     pub dir: Option<PathBuf>,
+    /// (server URL, database name) of a PostgreSQL test database.
+    pub pg: Option<(String, String)>,
 }
 
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some(d) = &self.dir {
             let _ = std::fs::remove_dir_all(d);
+        }
+        if let Some((admin_url, name)) = self.pg.take() {
+            // Drop runs inside the test's runtime: drop the database from a thread of its own,
+            // closing whatever connections the test left open.
+            let _ = std::thread::spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                rt.block_on(async {
+                    if let Ok(admin) = Store::open(&Location::Url(admin_url)).await {
+                        if let crate::Pool::Postgres(p) = &admin.pool {
+                            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            )))
+                            .execute(p)
+                            .await;
+                        }
+                        admin.close().await;
+                    }
+                });
+            })
+            .join();
         }
     }
 }
@@ -70,6 +98,7 @@ pub fn fresh_sqlite() -> TestDb {
     TestDb {
         location: Location::Dir(dir.clone()),
         dir: Some(dir),
+        pg: None,
     }
 }
 
@@ -93,6 +122,7 @@ pub async fn fresh_postgres(admin_url: &str) -> Result<TestDb> {
     Ok(TestDb {
         location: Location::Url(replace_db_name(admin_url, &name)),
         dir: None,
+        pg: Some((admin_url.to_string(), name)),
     })
 }
 
