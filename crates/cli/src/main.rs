@@ -171,6 +171,24 @@ enum Command {
         #[command(subcommand)]
         command: FeeCommand,
     },
+    /// Bulk import of records kept elsewhere
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Published items from a JSONL file (one JSON object per line: index_no, unit_code, title,
+    /// formed_on, published_on, columns, and optionally summary, publisher, doc_number, topic,
+    /// genre, validity, body). Lines whose 索引号 is already stored are left as they are, so the
+    /// same file can be imported again. Exit 1 if any line was refused, 2 if the file is unreadable.
+    Publications {
+        #[command(flatten)]
+        db: DbArgs,
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -226,6 +244,17 @@ enum UnitCommand {
     List {
         #[command(flatten)]
         db: DbArgs,
+    },
+    /// Set up a unit's catalog columns from a template (art20, art21, key_areas, five_open,
+    /// sector, grassroots, portal, epidemic), or list them (tab-separated: id, depth, path,
+    /// catalog) without --template
+    Columns {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        template: Option<String>,
     },
 }
 
@@ -464,6 +493,9 @@ async fn run(command: Command) -> Outcome {
             concurrency,
         } => bench(db, seconds, concurrency).await,
         Command::Scan { files } => scan(&files),
+        Command::Import {
+            command: ImportCommand::Publications { db, file },
+        } => import_publications(&db, &file).await,
         Command::Fee { command } => {
             use gongkai_core::fees::{items_total, pages_fee};
             let (n, f): (&str, fn(u64) -> u64) = match &command {
@@ -588,6 +620,30 @@ async fn unit(command: UnitCommand) -> Outcome {
             }
             Ok(())
         }
+        UnitCommand::Columns { db, code, template } => {
+            let store = open(&db).await?;
+            let unit = store
+                .unit_by_code(&code)
+                .await?
+                .ok_or_else(|| Failure(2, format!("没有代码为“{code}”的单位")))?;
+            if let Some(t) = template {
+                let made = store
+                    .apply_column_template(&cli_actor(), unit.id, None, &t)
+                    .await?;
+                say!("已建立 {} 个栏目", made.len());
+            } else {
+                for n in store.column_tree(unit.id, true).await? {
+                    say!(
+                        "{}\t{}\t{}\t{}",
+                        n.column.id,
+                        n.depth,
+                        n.path,
+                        n.column.catalog_label()
+                    );
+                }
+            }
+            Ok(())
+        }
     }
 }
 
@@ -665,6 +721,94 @@ async fn calendar(command: CalendarCommand) -> Outcome {
             }
             Ok(())
         }
+    }
+}
+
+/// Lines read and stored per transaction by the import.
+const IMPORT_BATCH: usize = 2000;
+
+/// The field a serde error names (`missing field `title``, `unknown field `x``), if any.
+fn serde_field(e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    m.split('`').nth(1).unwrap_or("").to_string()
+}
+
+/// A progress bar on standard error, redrawn in place.
+fn progress(done: usize, total: usize) {
+    use std::io::Write;
+    let width = 30;
+    let filled = (done * width).checked_div(total).unwrap_or(width);
+    let mut err = std::io::stderr();
+    let _ = write!(
+        err,
+        "\r[{}{}] {done}/{total} 行",
+        "█".repeat(filled),
+        "·".repeat(width - filled)
+    );
+    let _ = err.flush();
+}
+
+async fn import_publications(db: &DbArgs, file: &std::path::Path) -> Outcome {
+    use gongkai_store::publishing::ImportItem;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Failure(2, format!("无法读取 {}：{e}", file.display())))?;
+    let store = open(db).await?;
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty())
+        .collect();
+    let total = lines.len();
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let (mut inserted, mut present, mut refused) = (0, 0, 0);
+    let mut errors: Vec<String> = Vec::new();
+    let mut done = 0;
+    for chunk in lines.chunks(IMPORT_BATCH) {
+        let mut items = Vec::with_capacity(chunk.len());
+        for (n, l) in chunk {
+            match serde_json::from_str::<ImportItem>(l) {
+                Ok(item) => items.push((*n, item)),
+                Err(e) => {
+                    refused += 1;
+                    let field = serde_field(&e);
+                    errors.push(if field.is_empty() {
+                        format!("第 {n} 行：不是有效的 JSON 对象（{e}）")
+                    } else {
+                        format!("第 {n} 行 {field}：{e}")
+                    });
+                }
+            }
+        }
+        let summary = store
+            .import_publications(&cli_actor(), items, today)
+            .await?;
+        inserted += summary.inserted;
+        present += summary.already_present;
+        let mut bad_lines: Vec<usize> = summary.errors.iter().map(|e| e.line).collect();
+        bad_lines.dedup();
+        refused += bad_lines.len();
+        errors.extend(
+            summary
+                .errors
+                .iter()
+                .map(|e| format!("第 {} 行 {}：{}", e.line, e.field, e.message)),
+        );
+        done += chunk.len();
+        progress(done, total);
+    }
+    eprintln!();
+    for e in &errors {
+        eprintln!("{e}");
+    }
+    say!("导入 {inserted} 条，已存在 {present} 条（未改动），有误 {refused} 行，共 {total} 行。");
+    if refused > 0 {
+        Err(Failure(
+            1,
+            format!("{refused} 行未导入，见上方各行的说明；改正后可重新导入同一文件。"),
+        ))
+    } else {
+        Ok(())
     }
 }
 

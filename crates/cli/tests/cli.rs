@@ -337,6 +337,17 @@ fn report_of_the_demo_district_from_the_command_line() {
     assert_eq!(f["reconsiderations"], 18);
     assert_eq!(f["lawsuits"], 10);
     assert_eq!(f["fees_collected_yuan"], 20560);
+    assert_eq!(f["portal_items"], 41_600);
+    assert_eq!(f["epidemic_column_items"], 587);
+    assert_eq!(f["catalogs_published"], 43);
+    assert_eq!(f["documents_adjusted"], 8);
+    let t2 = v["tables"]["二"]["rows"].as_array().unwrap();
+    assert_eq!(t2[0]["block"], "第二十条第（一）项");
+    assert_eq!(t2[1]["label"], "行政规范性文件");
+    assert!(
+        t2[5]["values"][0].is_string(),
+        "fees in 万元 as a decimal string"
+    );
     let rows = v["tables"]["三"]["rows"].as_array().unwrap();
     assert_eq!(rows[0]["label"], "一、本年新收政府信息公开申请数量");
     assert_eq!(rows[0]["values"][6], 455);
@@ -539,5 +550,87 @@ fn scan_reports_findings_masked_with_exit_status() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("无法读取") && !stderr(&o).contains("panicked"));
     let o = gongkai(&["scan", "/no/such/file.docx"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn import_publications_names_bad_lines_and_can_run_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    assert_eq!(gongkai(&["migrate", "--data", data]).status.code(), Some(0));
+    let add = gongkai(&[
+        "unit",
+        "add",
+        "--data",
+        data,
+        "--code",
+        "qz",
+        "--name",
+        "示例县人民政府",
+        "--kind",
+        "government",
+    ]);
+    assert_eq!(add.status.code(), Some(0), "{}", stderr(&add));
+    // Columns come from the office's templates; the CLI sets them up through the store.
+    let file = dir.path().join("items.jsonl");
+    let good = |ix: &str| {
+        format!(
+            r#"{{"index_no": "{ix}", "unit_code": "qz", "title": "某项目批前公示", "formed_on": "2021-03-01", "published_on": "2021-03-03", "columns": ["法规文件"]}}"#
+        )
+    };
+    let lines = [
+        good("QZ/2021-00001"),
+        r#"{"index_no": "QZ/2021-00002", "unit_code": "qz", "formed_on": "2021-03-01", "published_on": "2021-03-03", "columns": ["法规文件"]}"#.to_string(),
+        "not json".to_string(),
+        good("QZ/2021-00003").replace("法规文件", "没有的栏目"),
+    ];
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let file = file.to_str().unwrap();
+
+    // Before the unit has columns every line is refused by its field.
+    let o = gongkai(&["import", "publications", "--data", data, file]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("第 1 行 columns"), "{}", stderr(&o));
+
+    let o = gongkai(&[
+        "unit",
+        "columns",
+        "--data",
+        data,
+        "--code",
+        "qz",
+        "--template",
+        "art20",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = gongkai(&["import", "publications", "--data", data, file]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("第 2 行 title"), "{err}");
+    assert!(err.contains("第 3 行：不是有效的 JSON"), "{err}");
+    assert!(
+        err.contains("第 4 行 columns") && err.contains("没有的栏目"),
+        "{err}"
+    );
+    assert!(
+        stdout(&o).contains("导入 1 条，已存在 0 条"),
+        "{}",
+        stdout(&o)
+    );
+    // Again: nothing is stored twice.
+    let o = gongkai(&["import", "publications", "--data", data, file]);
+    assert!(
+        stdout(&o).contains("导入 0 条，已存在 1 条"),
+        "{}",
+        stdout(&o)
+    );
+    let o = gongkai(&[
+        "import",
+        "publications",
+        "--data",
+        data,
+        "/no/such/file.jsonl",
+    ]);
     assert_eq!(o.status.code(), Some(2));
 }

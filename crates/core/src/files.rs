@@ -54,11 +54,12 @@ pub const APPLICATION_LIMITS: Limits = Limits {
     max_total_bytes: 20 * 1024 * 1024,
 };
 
-/// Our rule for a publication: up to 20 files, 50 MB each, 200 MB together.
+/// Our rule for a publication: up to 10 files, 20 MB each, 50 MB together (a large scan is
+/// better split; video goes to the media service and is linked).
 pub const PUBLICATION_LIMITS: Limits = Limits {
-    max_files: 20,
-    max_file_bytes: 50 * 1024 * 1024,
-    max_total_bytes: 200 * 1024 * 1024,
+    max_files: 10,
+    max_file_bytes: 20 * 1024 * 1024,
+    max_total_bytes: 50 * 1024 * 1024,
 };
 
 pub const ACCEPTED: &str = "PDF、DOCX、XLSX、OFD、JPG、PNG";

@@ -64,6 +64,13 @@ impl Store {
         Ok(rows)
     }
 
+    pub async fn staff_by_id(&self, id: i64) -> Result<Option<Staff>> {
+        let sql = format!("{STAFF_SELECT} WHERE s.id = $1");
+        let row = on_pool!(self, p => sqlx::query_as::<_, Staff>(sqlx::AssertSqlSafe(sql))
+            .bind(id).fetch_optional(p).await?);
+        Ok(row)
+    }
+
     pub async fn staff_by_username(&self, username: &str) -> Result<Option<Staff>> {
         let sql = format!("{STAFF_SELECT} WHERE s.username = $1");
         let row = on_pool!(self, p => sqlx::query_as::<_, Staff>(sqlx::AssertSqlSafe(sql))

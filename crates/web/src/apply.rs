@@ -4,10 +4,10 @@
 use crate::AppState;
 use crate::console::ChForm;
 use crate::error::AppError;
+use crate::posted::Posted;
 use crate::view::*;
 use axum::Router;
-use axum::extract::multipart::MultipartError;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -112,85 +112,24 @@ struct ApplyForm {
     input: ApplicationInput,
 }
 
-/// The application form as posted: `multipart/form-data` with the attachments (field
-/// `attachments`, any number of files), or a plain urlencoded form without them.
-struct ApplyBody {
-    form: ApplyForm,
-    files: Vec<(String, Vec<u8>)>,
-}
-
-impl FromRequest<AppState> for ApplyBody {
-    type Rejection = AppError;
-
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
-        let is_multipart = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"));
-        if !is_multipart {
-            let ChForm(form) = ChForm::<ApplyForm>::from_request(req, state).await?;
-            return Ok(ApplyBody {
-                form,
-                files: Vec::new(),
-            });
-        }
-        let too_big = || {
-            AppError::TooLarge(format!(
-                "提交的内容过大：附件合计不能超过 {} MB，单个文件不超过 {} MB。请压缩或减少附件后重新提交。",
-                APPLICATION_LIMITS.max_total_bytes / (1024 * 1024),
-                APPLICATION_LIMITS.max_file_bytes / (1024 * 1024),
-            ))
-        };
-        let unreadable = |e: MultipartError| {
-            AppError::BadRequest(format!("表单内容无法识别，请从页面重新提交。（{e}）"))
-        };
-        let mut multipart = Multipart::from_request(req, state).await.map_err(|e| {
-            AppError::BadRequest(format!("表单内容无法识别，请从页面重新提交。（{e}）"))
-        })?;
-        let mut fields = serde_json::Map::new();
-        let mut files = Vec::new();
-        loop {
-            let field = match multipart.next_field().await {
-                Ok(Some(f)) => f,
-                Ok(None) => break,
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
-                Err(e) => return Err(unreadable(e)),
-            };
-            let name = field.name().unwrap_or("").to_string();
-            let file_name = field.file_name().map(str::to_string);
-            let bytes = match field.bytes().await {
-                Ok(b) => b,
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
-                Err(e) => return Err(unreadable(e)),
-            };
-            match file_name {
-                // A file input left empty still sends a part with no name and no bytes.
-                Some(f) if name == "attachments" => {
-                    if !(f.is_empty() && bytes.is_empty()) {
-                        files.push((f, bytes.to_vec()));
-                    }
-                }
-                Some(_) => {}
-                None => {
-                    let text = String::from_utf8_lossy(&bytes).into_owned();
-                    fields.insert(name, serde_json::Value::String(text));
-                }
-            }
-        }
-        let form = serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| {
-            AppError::BadRequest(format!("表单内容无法识别，请从页面重新提交。（{e}）"))
-        })?;
-        Ok(ApplyBody { form, files })
-    }
-}
-
 async fn apply(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    body: ApplyBody,
+    posted: Result<Posted, AppError>,
 ) -> Result<Response, AppError> {
-    let ApplyBody { form: f, files } = body;
+    let posted = posted.map_err(|e| match e {
+        AppError::TooLarge(_) => AppError::TooLarge(format!(
+            "提交的内容过大：附件合计不能超过 {} MB，单个文件不超过 {} MB。请压缩或减少附件后重新提交。",
+            APPLICATION_LIMITS.max_total_bytes / (1024 * 1024),
+            APPLICATION_LIMITS.max_file_bytes / (1024 * 1024),
+        )),
+        other => other,
+    })?;
+    // Attachments come in the field `attachments`, any number of files.
+    let files = posted.files_of("attachments");
+    let f: ApplyForm = serde_json::from_value(posted.to_json()).map_err(|e| {
+        AppError::BadRequest(format!("表单内容无法识别，请从页面重新提交。（{e}）"))
+    })?;
     if !state.limits.apply.allow(peer.ip()) {
         return Err(AppError::TooMany(
             "同一网络地址提交申请过于频繁，请稍后再试。如需提交大量申请，请联系受理机关。".into(),

@@ -13,10 +13,13 @@ mod api_apps;
 mod apply;
 mod console;
 mod console_apps;
+mod console_pub;
 mod docx;
 mod error;
 mod limit;
 mod portal;
+mod portal_pub;
+mod posted;
 pub mod report_view;
 mod session;
 mod submitter;
@@ -83,9 +86,11 @@ impl Default for WebConfig {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(portal::routes())
+        .merge(portal_pub::routes())
         .merge(apply::routes())
         .merge(console::routes())
         .merge(console_apps::routes())
+        .merge(console_pub::routes())
         .merge(api::routes())
         .merge(api_apps::routes())
         .fallback(portal::not_found)

@@ -41,7 +41,16 @@ async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
     })
     .filter(|g| !g.units.is_empty())
     .collect();
+    let (_, latest) = state
+        .store
+        .publications(&gongkai_store::publishing::PublicationFilter {
+            status: Some(gongkai_core::publishing::Status::Published),
+            per_page: 10,
+            ..Default::default()
+        })
+        .await?;
     Ok(render(&HomePage {
+        latest,
         site_name: root
             .as_ref()
             .map(|u| u.name.clone())

@@ -88,6 +88,8 @@ pub struct HomePage {
     pub site_name: String,
     pub root: Option<Unit>,
     pub groups: Vec<UnitGroup>,
+    /// The newest published items of every unit.
+    pub latest: Vec<gongkai_store::publishing::PublicationRow>,
 }
 
 #[derive(Template)]

@@ -2,6 +2,7 @@
 //! driven over HTTP as a browser or API client would; one test in real Chromium.
 
 mod applications;
+mod publishing;
 
 use gongkai_store::Store;
 use gongkai_store::demo::DemoAccount;

@@ -1,0 +1,1297 @@
+//! The console of proactive disclosure: catalog columns, publications with their review
+//! workflow and ledger, the Art. 26 view, normative documents and evaluation campaigns, the
+//! figures of table 二, and the basic catalogs.
+
+use crate::AppState;
+use crate::apply::today;
+use crate::console::ChForm;
+use crate::error::AppError;
+use crate::posted::Posted;
+use crate::session::CurrentStaff;
+use crate::view::{Errors, Me, Options, options, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Datelike;
+use gongkai_core::Role;
+use gongkai_core::files::PUBLICATION_LIMITS;
+use gongkai_core::publishing::{
+    Catalog, DISCLOSURE, GENRES, PROOFREADING, SECRECY_CHECKS, Status, TEMPLATES, TOPICS,
+    UpdateRule, VALIDITY,
+};
+use gongkai_store::StoreError;
+use gongkai_store::files::{AttachmentInfo, NewAttachment};
+use gongkai_store::normative::{
+    Campaign, CampaignReview, DECISION_KINDS, DecisionCount, Evaluation, NormativeDocument,
+    NormativeInput,
+};
+use gongkai_store::publishing::{
+    ColumnNode, Publication, PublicationFilter, PublicationInput, PublicationRow, Review,
+    ReviewInput, Timeliness,
+};
+use gongkai_store::units::Unit;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    let upload = || DefaultBodyLimit::max(PUBLICATION_LIMITS.max_total_bytes + 1024 * 1024);
+    Router::new()
+        .route("/console/columns", get(columns_page).post(columns_action))
+        .route("/console/publications", get(list))
+        .route(
+            "/console/publications/new",
+            get(new_page).post(create).layer(upload()),
+        )
+        .route("/console/publications/{id}", get(detail))
+        .route(
+            "/console/publications/{id}/edit",
+            get(edit_page).post(update).layer(upload()),
+        )
+        .route("/console/publications/{id}/submit", post(submit))
+        .route("/console/publications/{id}/review", post(review))
+        .route("/console/publications/{id}/withdraw", post(withdraw))
+        .route("/console/timeliness", get(timeliness))
+        .route("/console/normative", get(normative).post(add_normative))
+        .route("/console/campaigns", post(add_campaign))
+        .route("/console/campaigns/{id}", get(campaign).post(evaluate))
+        .route("/console/decisions", get(decisions).post(set_decision))
+        .route("/console/catalogs", get(catalogs))
+        .route(
+            "/console/publication-attachments/{id}",
+            get(attachment_file),
+        )
+}
+
+/// An attachment of a publication, for staff who may see the publication (drafts included).
+async fn attachment_file(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let missing = || AppError::NotFound("没有找到这个附件。".into());
+    let (info, data) = state.store.attachment(id).await?.ok_or_else(missing)?;
+    if info.owner_kind != "publication" {
+        return Err(missing());
+    }
+    visible(&state, &me, info.owner_id).await?;
+    Ok(crate::view::download(&info, data))
+}
+
+fn actor(me: &CurrentStaff) -> String {
+    format!("staff:{}", me.staff().username)
+}
+
+/// Publishing is for the office, editors, reviewers and auditors (reading); handlers of
+/// applications have no business here.
+fn can_read(me: &CurrentStaff) -> Result<(), AppError> {
+    match me.staff().role() {
+        Role::Handler => Err(AppError::Forbidden(
+            "主动公开事项仅限信息编辑、审核人员、政务公开办和审计人员使用。".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn require_office(me: &CurrentStaff) -> Result<(), AppError> {
+    if me.staff().role() == Role::OfficeAdmin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "只有政务公开办可以进行此项操作。".into(),
+        ))
+    }
+}
+
+/// The unit a page is about: the one asked for if this person sees it, else their own.
+async fn unit_for(state: &AppState, me: &CurrentStaff, code: &str) -> Result<Unit, AppError> {
+    let code = if code.trim().is_empty() {
+        me.staff().unit_code.clone()
+    } else {
+        code.trim().to_string()
+    };
+    state
+        .store
+        .unit_by_code(&code)
+        .await?
+        .filter(|u| me.staff().sees_unit(u.id))
+        .ok_or_else(|| AppError::NotFound("没有这个单位，或您无权查看。".into()))
+}
+
+async fn unit_options(state: &AppState, me: &CurrentStaff) -> Result<Options, AppError> {
+    Ok(state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .filter(|u| me.staff().sees_unit(u.id))
+        .map(|u| (u.code, u.name))
+        .collect())
+}
+
+/// The publication, if this person sees its unit.
+async fn visible(state: &AppState, me: &CurrentStaff, id: i64) -> Result<Publication, AppError> {
+    can_read(me)?;
+    state
+        .store
+        .publication(id)
+        .await?
+        .filter(|p| me.staff().sees_unit(p.unit_id))
+        .ok_or_else(|| AppError::NotFound("没有找到这条信息，或它不属于您的单位。".into()))
+}
+
+/// Text of an HTML body, for the scan.
+fn html_text(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&nbsp;", " ")
+}
+
+/// What the personal-data and secret scan finds in a publication: its body, its title and
+/// summary, and every attachment.
+async fn scan_publication(state: &AppState, p: &Publication) -> Result<Vec<String>, AppError> {
+    let day = today();
+    let mut found = Vec::new();
+    let push = |found: &mut Vec<String>, where_: &str, fs: Vec<gongkai_scan::Finding>| {
+        for f in fs {
+            found.push(format!(
+                "{where_}{}：{} {}",
+                f.place,
+                f.kind.label(),
+                f.masked
+            ));
+        }
+    };
+    let text = format!("{}\n{}\n{}", p.title, p.summary, html_text(&p.body));
+    push(&mut found, "", gongkai_scan::scan_text(&text, "正文", day));
+    for a in state.store.attachments("publication", p.id).await? {
+        if let Some((info, data)) = state.store.attachment(a.id).await? {
+            let name = info.name.clone();
+            let result =
+                tokio::task::spawn_blocking(move || gongkai_scan::scan_file(&name, &data, day))
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+            match result {
+                Ok(fs) => push(&mut found, &format!("附件“{}”", info.name), fs),
+                Err(e) => found.push(format!("附件“{}”无法检查（{e}），请人工核对", info.name)),
+            }
+        }
+    }
+    Ok(found)
+}
+
+// ---- columns ----
+
+#[derive(Template)]
+#[template(path = "console/columns.html")]
+struct ColumnsPage {
+    me: Me,
+    unit: Unit,
+    units: Options,
+    nodes: Vec<ColumnNode>,
+    counts: std::collections::HashMap<i64, i64>,
+    templates: Options,
+    catalogs: Options,
+    rules: Options,
+    is_office: bool,
+    error: String,
+    notice: String,
+}
+
+impl ColumnsPage {
+    fn count(&self, id: &i64) -> i64 {
+        self.counts.get(id).copied().unwrap_or(0)
+    }
+    fn indent(&self, depth: &usize) -> String {
+        "　".repeat(*depth)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct UnitQuery {
+    unit: String,
+    done: String,
+}
+
+async fn columns_view(
+    state: &AppState,
+    me: &CurrentStaff,
+    unit: Unit,
+    error: String,
+    notice: String,
+) -> Result<Response, AppError> {
+    let nodes = state.store.column_tree(unit.id, true).await?;
+    let counts = state.store.column_counts(unit.id).await?;
+    let page = ColumnsPage {
+        me: Me::of(&me.0),
+        units: unit_options(state, me).await?,
+        nodes,
+        counts,
+        templates: options(&TEMPLATES),
+        catalogs: Catalog::ALL
+            .iter()
+            .map(|c| (c.as_str().to_string(), c.label().to_string()))
+            .collect(),
+        rules: [UpdateRule::News, UpdateRule::HalfYear, UpdateRule::AsNeeded]
+            .iter()
+            .map(|r| (r.as_str().to_string(), r.label().to_string()))
+            .collect(),
+        is_office: me.staff().role() == Role::OfficeAdmin,
+        error,
+        notice,
+        unit,
+    };
+    let status = if page.error.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn columns_page(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Query(q): Query<UnitQuery>,
+) -> Result<Response, AppError> {
+    can_read(&me)?;
+    let unit = unit_for(&state, &me, &q.unit).await?;
+    let notice = if q.done.is_empty() {
+        String::new()
+    } else {
+        "已保存。".into()
+    };
+    columns_view(&state, &me, unit, String::new(), notice).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ColumnForm {
+    csrf: String,
+    unit: String,
+    action: String,
+    template: String,
+    parent_id: String,
+    column_id: String,
+    name: String,
+    catalog: String,
+    update_rule: String,
+}
+
+fn parse_id(s: &str) -> Option<i64> {
+    s.trim().parse().ok()
+}
+
+async fn columns_action(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    ChForm(f): ChForm<ColumnForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&f.csrf)?;
+    require_office(&me)?;
+    let unit = unit_for(&state, &me, &f.unit).await?;
+    let who = actor(&me);
+    let parent = parse_id(&f.parent_id);
+    let column =
+        || parse_id(&f.column_id).ok_or_else(|| StoreError::invalid("column_id", "请选择栏目"));
+    let result = match f.action.as_str() {
+        "template" => state
+            .store
+            .apply_column_template(&who, unit.id, parent, &f.template)
+            .await
+            .map(|_| ()),
+        "add" => state
+            .store
+            .add_column(&who, unit.id, parent, &f.name, &f.catalog, &f.update_rule)
+            .await
+            .map(|_| ()),
+        "rename" => match column() {
+            Ok(id) => state
+                .store
+                .change_column(&who, id, Some(&f.name), None, None)
+                .await
+                .map(|_| ()),
+            Err(e) => Err(e),
+        },
+        "move" => match column() {
+            Ok(id) => state
+                .store
+                .change_column(&who, id, None, Some(parent), None)
+                .await
+                .map(|_| ()),
+            Err(e) => Err(e),
+        },
+        "retire" => match column() {
+            Ok(id) => state
+                .store
+                .change_column(&who, id, None, None, Some(today()))
+                .await
+                .map(|_| ()),
+            Err(e) => Err(e),
+        },
+        _ => Err(StoreError::invalid("action", "未知的操作")),
+    };
+    match result {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/console/columns?unit={}&done=1", unit.code)).into_response(),
+        ),
+        Err(e) if e.is_client_error() => {
+            columns_view(&state, &me, unit, e.to_string(), String::new()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- publications ----
+
+#[derive(Template)]
+#[template(path = "console/publications.html")]
+struct ListPage {
+    me: Me,
+    units: Options,
+    statuses: Options,
+    f_unit: String,
+    f_status: String,
+    total: i64,
+    rows: Vec<PublicationRow>,
+    page: i64,
+    pages: i64,
+    can_draft: bool,
+    query: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListQuery {
+    unit: String,
+    status: String,
+    page: i64,
+}
+
+const PER_PAGE: i64 = 50;
+
+async fn list(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    can_read(&me)?;
+    let unit = if q.unit.is_empty() && me.staff().role() == Role::OfficeAdmin {
+        None
+    } else {
+        Some(unit_for(&state, &me, &q.unit).await?)
+    };
+    let status = Status::parse(&q.status);
+    let (total, rows) = state
+        .store
+        .publications(&PublicationFilter {
+            unit_id: unit.as_ref().map(|u| u.id),
+            status,
+            page: q.page.max(0),
+            per_page: PER_PAGE,
+            ..Default::default()
+        })
+        .await?;
+    let page = ListPage {
+        me: Me::of(&me.0),
+        units: unit_options(&state, &me).await?,
+        statuses: Status::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), s.label().to_string()))
+            .collect(),
+        f_unit: unit.map(|u| u.code).unwrap_or_default(),
+        f_status: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        total,
+        rows,
+        page: q.page.max(0),
+        pages: (total + PER_PAGE - 1) / PER_PAGE,
+        can_draft: matches!(me.staff().role(), Role::Editor | Role::OfficeAdmin),
+        query: format!("unit={}&status={}", q.unit, q.status),
+    };
+    Ok(render(&page))
+}
+
+#[derive(Template)]
+#[template(path = "console/publication_form.html")]
+struct FormPage {
+    me: Me,
+    unit: Unit,
+    action: String,
+    input: PublicationInput,
+    nodes: Vec<ColumnNode>,
+    genres: Options,
+    validities: Options,
+    topics: Vec<&'static str>,
+    attachments: Vec<AttachmentInfo>,
+    errors: Errors,
+}
+
+impl FormPage {
+    fn checked(&self, id: &i64) -> bool {
+        self.input.column_ids.contains(id)
+    }
+    fn indent(&self, depth: &usize) -> String {
+        "　".repeat(*depth)
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    me: &CurrentStaff,
+    unit: Unit,
+    action: String,
+    input: PublicationInput,
+    attachments: Vec<AttachmentInfo>,
+    errors: Errors,
+) -> Result<Response, AppError> {
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = FormPage {
+        me: Me::of(&me.0),
+        nodes: state.store.column_tree(unit.id, false).await?,
+        unit,
+        action,
+        input,
+        genres: options(&GENRES),
+        validities: options(&VALIDITY),
+        topics: TOPICS.to_vec(),
+        attachments,
+        errors,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+fn require_editor(me: &CurrentStaff) -> Result<(), AppError> {
+    if matches!(me.staff().role(), Role::Editor | Role::OfficeAdmin) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "只有信息编辑人员或政务公开办可以起草和修改信息。".into(),
+        ))
+    }
+}
+
+async fn new_page(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Query(q): Query<UnitQuery>,
+) -> Result<Response, AppError> {
+    require_editor(&me)?;
+    let unit = unit_for(&state, &me, &q.unit).await?;
+    let input = PublicationInput {
+        formed_on: today().to_string(),
+        genre: "notice".into(),
+        ..Default::default()
+    };
+    let action = format!("/console/publications/new?unit={}", unit.code);
+    form_page(
+        &state,
+        &me,
+        unit,
+        action,
+        input,
+        Vec::new(),
+        Errors::default(),
+    )
+    .await
+}
+
+fn input_of(p: &Posted) -> PublicationInput {
+    PublicationInput {
+        title: p.get("title").into(),
+        summary: p.get("summary").into(),
+        formed_on: p.get("formed_on").into(),
+        publisher: p.get("publisher").into(),
+        doc_number: p.get("doc_number").into(),
+        topic: p.get("topic").into(),
+        genre: p.get("genre").into(),
+        validity: p.get("validity").into(),
+        body: p.get("body").into(),
+        column_ids: p
+            .all("column_ids")
+            .iter()
+            .filter_map(|s| parse_id(s))
+            .collect(),
+        interprets: p.get("interprets").into(),
+    }
+}
+
+/// The files of a posted form, checked; the error names the field.
+fn checked_files(p: &Posted, already: usize) -> Result<Vec<NewAttachment>, StoreError> {
+    let files = p.files_of("attachments");
+    if files.len() + already > PUBLICATION_LIMITS.max_files {
+        return Err(StoreError::invalid(
+            "attachments",
+            format!("附件最多 {} 个", PUBLICATION_LIMITS.max_files),
+        ));
+    }
+    NewAttachment::check_all(files, PUBLICATION_LIMITS)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Query(q): Query<UnitQuery>,
+    posted: Posted,
+) -> Result<Response, AppError> {
+    me.check_csrf(posted.get("csrf"))?;
+    require_editor(&me)?;
+    let unit = unit_for(&state, &me, &q.unit).await?;
+    let input = input_of(&posted);
+    let action = format!("/console/publications/new?unit={}", unit.code);
+    let files = match checked_files(&posted, 0) {
+        Ok(f) => f,
+        Err(StoreError::Invalid(errs)) => {
+            return form_page(&state, &me, unit, action, input, Vec::new(), Errors(errs)).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match state
+        .store
+        .create_publication(me.staff(), unit.id, &input, today())
+        .await
+    {
+        Ok(p) => {
+            state
+                .store
+                .add_attachments("publication", p.id, &files)
+                .await?;
+            Ok(Redirect::to(&format!("/console/publications/{}", p.id)).into_response())
+        }
+        Err(StoreError::Invalid(errs)) => {
+            form_page(&state, &me, unit, action, input, Vec::new(), Errors(errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    require_editor(&me)?;
+    let p = visible(&state, &me, id).await?;
+    let unit = state
+        .store
+        .unit_by_id(p.unit_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("单位不存在".into()))?;
+    let interprets = match p.interprets_id {
+        Some(i) => state
+            .store
+            .publication(i)
+            .await?
+            .map(|x| x.index_no)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let input = PublicationInput {
+        title: p.title.clone(),
+        summary: p.summary.clone(),
+        formed_on: p.formed_on.to_string(),
+        publisher: p.publisher.clone(),
+        doc_number: p.doc_number.clone(),
+        topic: p.topic.clone(),
+        genre: p.genre.clone(),
+        validity: p.validity.clone(),
+        body: p.body.clone(),
+        column_ids: state
+            .store
+            .publication_columns(id)
+            .await?
+            .into_iter()
+            .map(|c| c.id)
+            .collect(),
+        interprets,
+    };
+    let attachments = state.store.attachments("publication", id).await?;
+    let action = format!("/console/publications/{id}/edit");
+    form_page(
+        &state,
+        &me,
+        unit,
+        action,
+        input,
+        attachments,
+        Errors::default(),
+    )
+    .await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+    posted: Posted,
+) -> Result<Response, AppError> {
+    me.check_csrf(posted.get("csrf"))?;
+    require_editor(&me)?;
+    let p = visible(&state, &me, id).await?;
+    let unit = state
+        .store
+        .unit_by_id(p.unit_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("单位不存在".into()))?;
+    let input = input_of(&posted);
+    let attachments = state.store.attachments("publication", id).await?;
+    let action = format!("/console/publications/{id}/edit");
+    let files = match checked_files(&posted, attachments.len()) {
+        Ok(f) => f,
+        Err(StoreError::Invalid(errs)) => {
+            return form_page(&state, &me, unit, action, input, attachments, Errors(errs)).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match state
+        .store
+        .update_publication(me.staff(), id, &input, today())
+        .await
+    {
+        Ok(_) => {
+            state
+                .store
+                .add_attachments("publication", id, &files)
+                .await?;
+            Ok(Redirect::to(&format!("/console/publications/{id}?done=1")).into_response())
+        }
+        Err(StoreError::Invalid(errs)) => {
+            form_page(&state, &me, unit, action, input, attachments, Errors(errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/publication.html")]
+struct DetailPage {
+    me: Me,
+    p: Publication,
+    unit_name: String,
+    columns: Vec<String>,
+    attachments: Vec<AttachmentInfo>,
+    reviews: Vec<Review>,
+    findings: Vec<String>,
+    interprets: Option<Publication>,
+    interpretations: Vec<PublicationRow>,
+    author: String,
+    step_label: &'static str,
+    is_secrecy: bool,
+    checklist: Vec<(&'static str, &'static str)>,
+    can_edit: bool,
+    can_review: bool,
+    can_withdraw: bool,
+    error: String,
+    notice: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DoneQuery {
+    done: String,
+}
+
+async fn detail_view(
+    state: &AppState,
+    me: &CurrentStaff,
+    p: Publication,
+    error: String,
+    notice: String,
+) -> Result<Response, AppError> {
+    let role = me.staff().role();
+    let status = p.status();
+    let step = status.review_step();
+    let findings = if status == Status::Published {
+        Vec::new()
+    } else {
+        scan_publication(state, &p).await?
+    };
+    let author = match p.author_id {
+        Some(a) => state
+            .store
+            .staff_by_id(a)
+            .await?
+            .map(|s| s.display_name)
+            .unwrap_or_default(),
+        None => "导入".into(),
+    };
+    let interprets = match p.interprets_id {
+        Some(i) => state.store.publication(i).await?,
+        None => None,
+    };
+    let page = DetailPage {
+        me: Me::of(&me.0),
+        unit_name: state
+            .store
+            .unit_by_id(p.unit_id)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_default(),
+        columns: state
+            .store
+            .publication_columns(p.id)
+            .await?
+            .into_iter()
+            .map(|c| c.name)
+            .collect(),
+        attachments: state.store.attachments("publication", p.id).await?,
+        reviews: state.store.publication_reviews(p.id).await?,
+        interpretations: state.store.interpretations_of(p.id).await?,
+        findings,
+        interprets,
+        author,
+        step_label: step.map_or("", |s| s.label()),
+        is_secrecy: step == Some(gongkai_core::publishing::Step::Secrecy),
+        checklist: if step == Some(gongkai_core::publishing::Step::Secrecy) {
+            SECRECY_CHECKS.to_vec()
+        } else {
+            PROOFREADING.to_vec()
+        },
+        can_edit: status.editable() && matches!(role, Role::Editor | Role::OfficeAdmin),
+        can_review: step.is_some() && matches!(role, Role::Reviewer | Role::OfficeAdmin),
+        can_withdraw: status == Status::Published
+            && matches!(role, Role::Editor | Role::Reviewer | Role::OfficeAdmin),
+        error,
+        notice,
+        p,
+    };
+    let code = if page.error.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::CONFLICT
+    };
+    Ok((code, render(&page)).into_response())
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, AppError> {
+    let p = visible(&state, &me, id).await?;
+    let notice = if q.done.is_empty() {
+        String::new()
+    } else {
+        "已保存。".into()
+    };
+    detail_view(&state, &me, p, String::new(), notice).await
+}
+
+/// After an action: the page again with the outcome, or the refusal on it.
+async fn after(
+    state: &AppState,
+    me: &CurrentStaff,
+    id: i64,
+    result: Result<Publication, StoreError>,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/console/publications/{id}?done=1")).into_response()),
+        Err(e) if e.is_client_error() => {
+            let p = visible(state, me, id).await?;
+            detail_view(state, me, p, e.to_string(), String::new()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CsrfForm {
+    csrf: String,
+    reason: String,
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+    ChForm(f): ChForm<CsrfForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&f.csrf)?;
+    visible(&state, &me, id).await?;
+    let r = state.store.submit_publication(me.staff(), id).await;
+    after(&state, &me, id, r).await
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+    ChForm(f): ChForm<CsrfForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&f.csrf)?;
+    visible(&state, &me, id).await?;
+    let r = state
+        .store
+        .withdraw_publication(me.staff(), id, &f.reason)
+        .await;
+    after(&state, &me, id, r).await
+}
+
+async fn review(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+    posted: Posted,
+) -> Result<Response, AppError> {
+    me.check_csrf(posted.get("csrf"))?;
+    let p = visible(&state, &me, id).await?;
+    let passed = posted.get("decision") == "pass";
+    // The scan runs again here, on what is stored now: what the reviewer saw may be stale.
+    let findings = if passed {
+        scan_publication(&state, &p).await?
+    } else {
+        Vec::new()
+    };
+    let input = ReviewInput {
+        passed,
+        ticked: posted
+            .all("checklist")
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        note: posted.get("note").into(),
+        findings,
+        override_reason: posted.get("override_reason").into(),
+    };
+    let r = state
+        .store
+        .review_publication(me.staff(), id, &input, today())
+        .await;
+    after(&state, &me, id, r).await
+}
+
+// ---- Art. 26 ----
+
+#[derive(Template)]
+#[template(path = "console/timeliness.html")]
+struct TimelinessPage {
+    me: Me,
+    year: i32,
+    rows: Vec<Timeliness>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct YearQuery {
+    year: Option<i32>,
+    unit: String,
+}
+
+async fn timeliness(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    can_read(&me)?;
+    let year = q.year.unwrap_or(today().year());
+    if !(2008..=2100).contains(&year) {
+        return Err(AppError::BadRequest("年度不在有效范围内。".into()));
+    }
+    let cal = state.store.calendar().await?;
+    let rows = state
+        .store
+        .timeliness(&cal, year, today())
+        .await?
+        .into_iter()
+        .filter(|t| me.staff().sees_unit(t.unit_id))
+        .collect();
+    Ok(render(&TimelinessPage {
+        me: Me::of(&me.0),
+        year,
+        rows,
+    }))
+}
+
+// ---- normative documents, campaigns, decisions, basic catalogs ----
+
+#[derive(Template)]
+#[template(path = "console/normative.html")]
+struct NormativePage {
+    me: Me,
+    unit: Unit,
+    units: Options,
+    docs: Vec<NormativeDocument>,
+    campaigns: Vec<Campaign>,
+    disclosures: Options,
+    input: NormativeInput,
+    errors: Errors,
+    is_office: bool,
+}
+
+async fn normative_view(
+    state: &AppState,
+    me: &CurrentStaff,
+    unit: Unit,
+    input: NormativeInput,
+    errors: Errors,
+) -> Result<Response, AppError> {
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = NormativePage {
+        me: Me::of(&me.0),
+        docs: state.store.normative_documents(Some(unit.id)).await?,
+        campaigns: state
+            .store
+            .campaigns()
+            .await?
+            .into_iter()
+            .filter(|c| me.staff().sees_unit(c.unit_id))
+            .collect(),
+        units: unit_options(state, me).await?,
+        disclosures: options(&DISCLOSURE),
+        input,
+        errors,
+        is_office: me.staff().role() == Role::OfficeAdmin,
+        unit,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn normative(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Query(q): Query<UnitQuery>,
+) -> Result<Response, AppError> {
+    can_read(&me)?;
+    let unit = unit_for(&state, &me, &q.unit).await?;
+    let input = NormativeInput {
+        kind: "normative".into(),
+        disclosure: "active".into(),
+        ..Default::default()
+    };
+    normative_view(&state, &me, unit, input, Errors::default()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NormativeForm {
+    csrf: String,
+    unit: String,
+    #[serde(flatten)]
+    input: NormativeInput,
+}
+
+async fn add_normative(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    ChForm(f): ChForm<NormativeForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&f.csrf)?;
+    require_office(&me)?;
+    let unit = unit_for(&state, &me, &f.unit).await?;
+    match state
+        .store
+        .add_normative(&actor(&me), unit.id, &f.input, today())
+        .await
+    {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/console/normative?unit={}", unit.code)).into_response())
+        }
+        Err(StoreError::Invalid(errs)) => {
+            normative_view(&state, &me, unit, f.input, Errors(errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CampaignForm {
+    csrf: String,
+    unit: String,
+    title: String,
+    scope: String,
+    year: String,
+}
+
+async fn add_campaign(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    ChForm(f): ChForm<CampaignForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&f.csrf)?;
+    require_office(&me)?;
+    let unit = unit_for(&state, &me, &f.unit).await?;
+    let year = f
+        .year
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2008..=2100).contains(y))
+        .unwrap_or(today().year());
+    let c = state
+        .store
+        .create_campaign(&actor(&me), unit.id, &f.title, &f.scope, year, today())
+        .await?;
+    Ok(Redirect::to(&format!("/console/campaigns/{}", c.id)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "console/campaign.html")]
+struct CampaignPage {
+    me: Me,
+    campaign: Campaign,
+    reviews: Vec<CampaignReview>,
+    pending: Vec<NormativeDocument>,
+    validities: Options,
+    disclosures: Options,
+    adjusted: usize,
+    error: String,
+    is_office: bool,
+}
+
+async fn campaign_view(
+    state: &AppState,
+    me: &CurrentStaff,
+    id: i64,
+    error: String,
+) -> Result<Response, AppError> {
+    can_read(me)?;
+    let campaign = state
+        .store
+        .campaign(id)
+        .await?
+        .filter(|c| me.staff().sees_unit(c.unit_id))
+        .ok_or_else(|| AppError::NotFound("没有这次清理评估。".into()))?;
+    let reviews = state.store.campaign_reviews(id).await?;
+    let pending = state
+        .store
+        .normative_documents(None)
+        .await?
+        .into_iter()
+        .filter(|d| !reviews.iter().any(|r| r.document_id == d.id))
+        .filter(|d| me.staff().sees_unit(d.unit_id))
+        .take(200)
+        .collect();
+    let status = if error.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::CONFLICT
+    };
+    let page = CampaignPage {
+        me: Me::of(&me.0),
+        adjusted: reviews.iter().filter(|r| r.changed()).count(),
+        campaign,
+        reviews,
+        pending,
+        validities: options(&VALIDITY),
+        disclosures: options(&DISCLOSURE),
+        error,
+        is_office: me.staff().role() == Role::OfficeAdmin,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn campaign(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    campaign_view(&state, &me, id, String::new()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct EvaluateForm {
+    csrf: String,
+    document_id: String,
+    validity: String,
+    disclosure: String,
+    note: String,
+}
+
+async fn evaluate(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+    ChForm(f): ChForm<EvaluateForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&f.csrf)?;
+    require_office(&me)?;
+    let Some(doc) = parse_id(&f.document_id) else {
+        return campaign_view(&state, &me, id, "请选择要评估的文件。".into()).await;
+    };
+    let found = Evaluation {
+        validity: &f.validity,
+        disclosure: &f.disclosure,
+        note: &f.note,
+    };
+    match state
+        .store
+        .evaluate_document(&actor(&me), id, doc, &found, today())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/console/campaigns/{id}")).into_response()),
+        Err(e) if e.is_client_error() => campaign_view(&state, &me, id, e.to_string()).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/decisions.html")]
+struct DecisionsPage {
+    me: Me,
+    year: i32,
+    unit: Unit,
+    units: Options,
+    kinds: Options,
+    rows: Vec<DecisionCount>,
+    error: String,
+    is_office: bool,
+}
+
+impl DecisionsPage {
+    fn kind_label(&self, k: &str) -> &'static str {
+        DECISION_KINDS
+            .iter()
+            .find(|(x, _)| *x == k)
+            .map_or("", |(_, l)| l)
+    }
+}
+
+async fn decisions_view(
+    state: &AppState,
+    me: &CurrentStaff,
+    unit: Unit,
+    year: i32,
+    error: String,
+) -> Result<Response, AppError> {
+    let status = if error.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = DecisionsPage {
+        me: Me::of(&me.0),
+        rows: state.store.decision_counts(year, Some(unit.id)).await?,
+        units: unit_options(state, me).await?,
+        kinds: options(&DECISION_KINDS),
+        is_office: me.staff().role() == Role::OfficeAdmin,
+        year,
+        unit,
+        error,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn decisions(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    can_read(&me)?;
+    let unit = unit_for(&state, &me, &q.unit).await?;
+    let year = q.year.unwrap_or(today().year() - 1);
+    decisions_view(&state, &me, unit, year, String::new()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DecisionForm {
+    csrf: String,
+    unit: String,
+    year: String,
+    kind: String,
+    amount: String,
+    source: String,
+}
+
+async fn set_decision(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    ChForm(f): ChForm<DecisionForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&f.csrf)?;
+    require_office(&me)?;
+    let unit = unit_for(&state, &me, &f.unit).await?;
+    let Some(year) = f
+        .year
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2008..=2100).contains(y))
+    else {
+        return decisions_view(
+            &state,
+            &me,
+            unit,
+            today().year() - 1,
+            "请填写有效的年度".into(),
+        )
+        .await;
+    };
+    let Ok(amount) = f.amount.trim().parse::<i64>() else {
+        return decisions_view(
+            &state,
+            &me,
+            unit,
+            year,
+            "数量或金额应为不带小数点的整数（收费以元为单位）".into(),
+        )
+        .await;
+    };
+    match state
+        .store
+        .set_decision_count(&actor(&me), unit.id, year, &f.kind, amount, &f.source)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/console/decisions?unit={}&year={year}",
+            unit.code
+        ))
+        .into_response()),
+        Err(e) if e.is_client_error() => {
+            decisions_view(&state, &me, unit, year, e.to_string()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/catalogs.html")]
+struct CatalogsPage {
+    me: Me,
+    rows: Vec<(String, gongkai_store::normative::BasicCatalog, usize)>,
+}
+
+async fn catalogs(State(state): State<AppState>, me: CurrentStaff) -> Result<Response, AppError> {
+    can_read(&me)?;
+    let units = state.store.units().await?;
+    let mut rows = Vec::new();
+    for c in state.store.basic_catalogs(None).await? {
+        if !me.staff().sees_unit(c.unit_id) {
+            continue;
+        }
+        let n = state.store.basic_catalog_entries(c.id).await?.len();
+        let unit = units
+            .iter()
+            .find(|u| u.id == c.unit_id)
+            .map(|u| u.name.clone())
+            .unwrap_or_default();
+        rows.push((unit, c, n));
+    }
+    Ok(render(&CatalogsPage {
+        me: Me::of(&me.0),
+        rows,
+    }))
+}

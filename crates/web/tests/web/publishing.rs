@@ -1,0 +1,254 @@
+//! 主动公开 end to end: the office sets up columns, an editor drafts with an attachment, three
+//! reviewers and the secrecy review pass it, the public reads it; withdrawal takes it down.
+
+use super::{App, hidden, spawn_app};
+use reqwest::StatusCode;
+
+/// A valid 居民身份证 number (the example of GB 11643).
+const ID: &str = "11010519491231002X";
+
+async fn text(c: &reqwest::Client, url: String) -> (StatusCode, String) {
+    let r = c.get(url).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+/// Post a review decision as `username`.
+async fn review(
+    app: &App,
+    username: &str,
+    id: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let (c, csrf) = app.login(username).await;
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    let r = c
+        .post(app.url(&format!("/console/publications/{id}/review")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    (status, r.text().await.unwrap_or_default())
+}
+
+const PASS: [(&str, &str); 4] = [
+    ("decision", "pass"),
+    ("checklist", "text"),
+    ("checklist", "facts"),
+    ("checklist", "format"),
+];
+
+#[tokio::test]
+async fn draft_review_publish_read_and_withdraw() {
+    let app = spawn_app().await;
+
+    // The office sets up the unit's Art. 20 columns from the template.
+    let (office, csrf) = app.login("admin").await;
+    let r = office
+        .post(app.url("/console/columns"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("unit", "py-zjj"),
+            ("action", "template"),
+            ("template", "art20"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = text(&office, app.url("/console/columns?unit=py-zjj")).await;
+    assert!(page.contains("行政许可和其他对外管理服务事项"));
+    let column = app
+        .store
+        .column_tree(
+            app.store.unit_by_code("py-zjj").await.unwrap().unwrap().id,
+            false,
+        )
+        .await
+        .unwrap()[0]
+        .column
+        .id;
+
+    // An editor drafts; a missing column is named next to the field, the input kept.
+    let (editor, csrf) = app.login("zjj-editor").await;
+    let form = |with_column: bool| {
+        let mut f = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("title", "关于某小区旧楼加装电梯的公示")
+            .text("summary", "加装电梯项目公示")
+            .text("formed_on", "2021-09-24")
+            .text("doc_number", "番建〔2021〕7号")
+            .text("genre", "announcement")
+            .text(
+                "body",
+                format!("<p>申请人身份证号 {ID}，特此公示。</p><script>alert(1)</script>"),
+            );
+        if with_column {
+            f = f.text("column_ids", column.to_string());
+        }
+        f.part(
+            "attachments",
+            reqwest::multipart::Part::bytes(b"%PDF-1.4 plan".to_vec()).file_name("设计图.pdf"),
+        )
+    };
+    let r = editor
+        .post(app.url("/console/publications/new?unit=py-zjj"))
+        .multipart(form(false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("请至少选择一个发布栏目") && html.contains("加装电梯项目公示"));
+    let r = editor
+        .post(app.url("/console/publications/new?unit=py-zjj"))
+        .multipart(form(true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let id = location.rsplit('/').next().unwrap().to_string();
+
+    // The draft page shows the scan's finding, masked; the draft is not on the portal.
+    let (_, page) = text(&editor, app.url(&location)).await;
+    let findings = &page[page.find("id=\"scan-findings\"").expect("findings shown")..];
+    let findings = &findings[..findings.find("</div>").unwrap()];
+    assert!(findings.contains("身份证"), "{findings}");
+    assert!(!findings.contains(ID), "a finding shows the number masked");
+    assert!(!page.contains("<script>alert"));
+    let anon = app.client();
+    assert_eq!(
+        text(&anon, app.url(&format!("/publications/{id}"))).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let r = editor
+        .post(app.url(&format!("/console/publications/{id}/submit")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    // The editor cannot review; the first reviewer passes 初审 and cannot pass 复审 too.
+    let (status, _) = review(&app, "zjj-editor", &id, &PASS).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = review(&app, "zjj-reviewer", &id, &PASS).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, page) = review(&app, "zjj-reviewer", &id, &PASS).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("两级审核"));
+    assert_eq!(
+        review(&app, "zjj-reviewer2", &id, &PASS).await.0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        review(&app, "zjj-leader", &id, &PASS).await.0,
+        StatusCode::SEE_OTHER
+    );
+
+    // The secrecy review is held by the finding until a reason is given.
+    let secrecy = [
+        ("decision", "pass"),
+        ("checklist", "secrets"),
+        ("checklist", "privacy"),
+    ];
+    let (status, page) = review(&app, "zjj-reviewer", &id, &secrecy).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("不能发布") && page.contains("身份证"));
+    let mut with_reason = secrecy.to_vec();
+    with_reason.push(("override_reason", "公示须列明申请人，已征得本人同意"));
+    assert_eq!(
+        review(&app, "zjj-reviewer", &id, &with_reason).await.0,
+        StatusCode::SEE_OTHER
+    );
+
+    // The public reads it: the index box, the sanitised body, the attachment.
+    let (status, page) = text(&anon, app.url(&format!("/publications/{id}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("PY-ZJJ/2021-00001") && page.contains("番建〔2021〕7号"));
+    assert!(!page.contains("<script>alert"));
+    let file_id = app
+        .store
+        .attachments("publication", id.parse().unwrap())
+        .await
+        .unwrap()[0]
+        .id;
+    let r = anon
+        .get(app.url(&format!("/files/{file_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"%PDF-1.4 plan");
+    let (_, listing) = text(&anon, app.url(&format!("/columns/{column}"))).await;
+    assert!(listing.contains("关于某小区旧楼加装电梯的公示"));
+    let (_, home) = text(&anon, app.url("/")).await;
+    assert!(home.contains("关于某小区旧楼加装电梯的公示"));
+
+    // The office sees who approved it, step by step.
+    let (_, page) = text(&office, app.url(&format!("/console/publications/{id}"))).await;
+    for who in [
+        "区住房城乡建设局信息审核",
+        "办公室主任（复审）",
+        "分管领导（终审）",
+    ] {
+        assert!(page.contains(who), "{who}");
+    }
+    assert!(page.contains("已征得本人同意"));
+
+    // Withdrawn with a reason: gone from the portal, attachment too.
+    let (editor, csrf) = app.login("zjj-editor").await;
+    let r = editor
+        .post(app.url(&format!("/console/publications/{id}/withdraw")))
+        .form(&[("csrf", csrf.as_str()), ("reason", "公示期满")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        text(&anon, app.url(&format!("/publications/{id}"))).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        text(&anon, app.url(&format!("/files/{file_id}"))).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn other_units_and_handlers_cannot_reach_publishing_and_bad_paths_are_404() {
+    let app = spawn_app().await;
+    let (handler, _) = app.login("zjj-handler").await;
+    assert_eq!(
+        text(&handler, app.url("/console/publications")).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (editor, _) = app.login("zjj-editor").await;
+    // An editor sees only their own unit.
+    assert_eq!(
+        text(&editor, app.url("/console/columns?unit=py-jyj"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let anon = app.client();
+    for path in [
+        "/publications/abc",
+        "/publications/99999",
+        "/columns/-1",
+        "/files/1",
+        "/catalogs/x",
+    ] {
+        let (status, page) = text(&anon, app.url(path)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.contains("没有找到"), "{path}");
+    }
+    assert_eq!(
+        text(&anon, app.url("/console/publications")).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let _ = hidden;
+}
