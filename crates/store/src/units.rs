@@ -307,6 +307,28 @@ pub struct GuideVersion {
     pub created_at: DateTime<Utc>,
 }
 
+impl GuideVersion {
+    /// The guide's fields as a person reads them.
+    pub fn summary(&self) -> String {
+        let v: serde_json::Value = serde_json::from_str(&self.content).unwrap_or_default();
+        let field = |k: &str| v[k].as_str().unwrap_or("").to_string();
+        [
+            ("名称", "name"),
+            ("公开工作机构", "office_name"),
+            ("办公地址", "office_address"),
+            ("办公时间", "office_hours"),
+            ("电话", "office_phone"),
+            ("传真", "office_fax"),
+            ("互联网", "office_internet"),
+        ]
+        .iter()
+        .filter(|(_, k)| !field(k).is_empty())
+        .map(|(label, k)| format!("{label}：{}", field(k)))
+        .collect::<Vec<_>>()
+        .join("；")
+    }
+}
+
 impl Store {
     /// The versions of a unit's guide, newest first.
     pub async fn guide_versions(&self, unit_id: i64) -> Result<Vec<GuideVersion>> {

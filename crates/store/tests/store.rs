@@ -133,6 +133,11 @@ async fn units_form_a_tree_and_bad_input_is_refused_by_field() {
     assert_eq!(log[0].actor, "office");
     assert!(log[0].before_json.contains("\"office_phone\":\"\""));
     assert!(log[0].after_json.contains("020-84628888"));
+    // The guide keeps its versions: what it said before the change, and now.
+    let versions = store.guide_versions(after.id).await.unwrap();
+    assert_eq!(versions.len(), 2);
+    assert!(versions[0].summary().contains("电话：020-84628888"));
+    assert!(!versions[1].summary().contains("020-84628888"));
 }
 
 #[tokio::test]

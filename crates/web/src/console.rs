@@ -317,8 +317,13 @@ async fn unit_form(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let versions = match state.store.unit_by_code(code).await? {
+        Some(u) => state.store.guide_versions(u.id).await?,
+        None => Vec::new(),
+    };
     let page = render(&UnitFormPage {
         me: Me::of(&me.0),
+        versions,
         code: code.into(),
         input,
         errors,

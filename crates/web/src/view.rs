@@ -147,6 +147,8 @@ pub struct UnitFormPage {
     pub parents: Vec<(String, String)>,
     pub readonly: bool,
     pub notice: String,
+    /// Earlier versions of the unit's guide (Art. 12), newest first.
+    pub versions: Vec<gongkai_store::units::GuideVersion>,
 }
 
 #[derive(Template)]
