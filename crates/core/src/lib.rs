@@ -13,6 +13,7 @@ pub mod letters;
 pub mod org;
 pub mod publishing;
 pub mod report;
+pub mod supervision;
 pub mod taxonomy;
 
 pub use calendar::{Calendar, CalendarEntry, CalendarError, DayKind};

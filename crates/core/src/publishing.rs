@@ -495,8 +495,19 @@ pub const DISCLOSURE: [(&str, &str); 3] = [
     ("not_public", "不予公开"),
 ];
 
+/// The forms of a policy interpretation (解读形式).
+pub const MEDIA_FORMS: [(&str, &str); 7] = [
+    ("text", "文字解读"),
+    ("graphic", "图解"),
+    ("video", "视频解读"),
+    ("audio", "音频解读"),
+    ("animation", "动画解读"),
+    ("interview", "在线访谈"),
+    ("press", "新闻发布会"),
+];
+
 /// 体裁 of a publication.
-pub const GENRES: [(&str, &str); 9] = [
+pub const GENRES: [(&str, &str); 10] = [
     ("notice", "通知"),
     ("announcement", "公告"),
     ("opinion", "意见"),
@@ -505,6 +516,7 @@ pub const GENRES: [(&str, &str); 9] = [
     ("report", "报告"),
     ("reply", "批复"),
     ("interpretation", "解读"),
+    ("response", "回应"),
     ("other", "其他"),
 ];
 

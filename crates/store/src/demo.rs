@@ -257,6 +257,7 @@ impl Store {
         let accounts = self.create_demo_organisation().await?;
         self.create_demo_records().await?;
         self.create_demo_publishing().await?;
+        self.create_demo_engagement().await?;
         Ok(accounts)
     }
 

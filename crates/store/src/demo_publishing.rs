@@ -9,7 +9,7 @@
 
 use crate::normative::{BasicCatalogEntry, Evaluation, NormativeInput};
 use crate::publishing::{BulkItem, ColumnNode, insert_bulk};
-use crate::{Result, Store, audit, on_tx};
+use crate::{Result, Store, audit, on_pool, on_tx};
 use chrono::{Datelike, NaiveDate};
 use gongkai_core::Calendar;
 use gongkai_core::publishing::{Catalog, TOPICS, index_number};
@@ -23,7 +23,14 @@ const MAJOR_2021: usize = 33_210;
 const EPIDEMIC_MAIN_2021: usize = 434;
 const STABILITY_2021: usize = 153;
 const PILOT_2021: usize = 1_346;
-const PORTAL_ONLY_2021: usize = 6_457;
+const PORTAL_ONLY_2021: usize = 6_258;
+/// Items the units publish in 2021 to fill the empty columns the inspections found (85, one
+/// per problem rectified; see demo_engagement).
+pub(crate) const RECTIFYING_ITEMS_2021: usize = 85;
+/// Policy interpretations (5 of them on video) and responses to public concerns of 2021.
+const INTERPRETATIONS_2021: usize = 57;
+const VIDEO_INTERPRETATIONS_2021: usize = 5;
+const RESPONSES_2021: usize = 57;
 /// Items of 2020 (a lighter year on record: the pilot catalog's first 1,100 and the rest).
 const PILOT_2020: usize = 1_100;
 const OTHER_2020: usize = 2_400;
@@ -184,6 +191,14 @@ impl Store {
                 nodes: self.column_tree(u.id, false).await?,
             });
         }
+        // The columns were set up when the district's portal was, well before 2020.
+        let set_up = NaiveDate::from_ymd_opt(2019, 1, 2)
+            .unwrap_or_default()
+            .and_hms_opt(9, 0, 0)
+            .unwrap_or_default()
+            .and_utc();
+        on_pool!(self, p => sqlx::query("UPDATE columns SET created_at = $1")
+            .bind(set_up).execute(p).await?.rows_affected());
         let root_cols = cols
             .iter()
             .position(|c| c.id == root.id)
@@ -203,6 +218,7 @@ impl Store {
         let mut seq: HashMap<(i64, i32), i64> = HashMap::new();
         let mut items: Vec<BulkItem> = Vec::new();
         let mut make = |g: &mut Gen,
+                        special: Option<(&'static str, &'static str)>,
                         unit: &UnitCols,
                         column_ids: Vec<i64>,
                         title: String,
@@ -228,13 +244,19 @@ impl Store {
                 publisher: unit.name.clone(),
                 doc_number,
                 topic: TOPICS[g.rng.random_range(0..TOPICS.len())].to_string(),
-                genre: ["notice", "announcement", "report", "plan", "other"]
-                    [g.rng.random_range(0..5)]
-                .to_string(),
+                genre: special.map_or_else(
+                    || {
+                        ["notice", "announcement", "report", "plan", "other"]
+                            [g.rng.random_range(0..5)]
+                        .to_string()
+                    },
+                    |(genre, _)| genre.to_string(),
+                ),
                 validity: String::new(),
                 body,
                 column_ids,
                 reviews: reviews(&unit.short),
+                media_form: special.map_or(String::new(), |(_, form)| form.to_string()),
             });
         };
 
@@ -283,7 +305,7 @@ impl Store {
             } else {
                 String::new()
             };
-            make(&mut g, unit, vec![col], title, 2021, late, doc);
+            make(&mut g, None, unit, vec![col], title, 2021, late, doc);
         }
         // The epidemic column and its sub-column (the district's).
         let rc = &cols[root_cols];
@@ -292,11 +314,11 @@ impl Store {
         if let (Some(e), Some(s)) = (epidemic, stability) {
             for _ in 0..EPIDEMIC_MAIN_2021 {
                 let t = g.title(EPIDEMIC_PATTERNS, &rc.short);
-                make(&mut g, rc, vec![e], t, 2021, false, String::new());
+                make(&mut g, None, rc, vec![e], t, 2021, false, String::new());
             }
             for _ in 0..STABILITY_2021 {
                 let t = g.title(STABILITY_PATTERNS, &rc.short);
-                make(&mut g, rc, vec![s], t, 2021, false, String::new());
+                make(&mut g, None, rc, vec![s], t, 2021, false, String::new());
             }
         }
         // The pilot catalogs (基层政务公开标准目录), 2020 and 2021.
@@ -307,7 +329,7 @@ impl Store {
                 let t = g
                     .title(PATTERNS, &rc.short)
                     .replace("2021", &year.to_string());
-                make(&mut g, rc, vec![col], t, year, false, String::new());
+                make(&mut g, None, rc, vec![col], t, year, false, String::new());
             }
         }
         // Portal columns (工作动态, 通知公告, 政策解读) of every unit.
@@ -316,7 +338,49 @@ impl Store {
             let portal = unit.of_catalog(Catalog::Portal);
             let col = portal[g.rng.random_range(0..portal.len())];
             let t = g.title(PATTERNS, &unit.short);
-            make(&mut g, unit, vec![col], t, 2021, false, String::new());
+            make(&mut g, None, unit, vec![col], t, 2021, false, String::new());
+        }
+        // Interpretations of the district's policies (the 政策解读 column) and responses to
+        // public concerns (a 回应关切 column the demo adds).
+        let interp_col = rc.named("政策解读");
+        let response_col = self
+            .add_column("demo", rc.id, None, "回应关切", "portal", "as_needed")
+            .await?
+            .id;
+        if let Some(col) = interp_col {
+            for i in 0..INTERPRETATIONS_2021 {
+                let form = if i < VIDEO_INTERPRETATIONS_2021 {
+                    "video"
+                } else if i % 4 == 0 {
+                    "graphic"
+                } else {
+                    "text"
+                };
+                let t = format!("《{}》政策解读", g.title(PATTERNS, &rc.short));
+                make(
+                    &mut g,
+                    Some(("interpretation", form)),
+                    rc,
+                    vec![col],
+                    t,
+                    2021,
+                    false,
+                    String::new(),
+                );
+            }
+        }
+        for _ in 0..RESPONSES_2021 {
+            let t = format!("关于{}问题的回应", g.pick(SUBJECTS));
+            make(
+                &mut g,
+                Some(("response", "")),
+                rc,
+                vec![response_col],
+                t,
+                2021,
+                false,
+                String::new(),
+            );
         }
         // 2020: the other columns, lighter.
         for _ in 0..OTHER_2020 {
@@ -324,7 +388,7 @@ impl Store {
             let gov = unit.of_catalog(Catalog::GovInfo);
             let col = gov[g.rng.random_range(0..gov.len())];
             let t = g.title(PATTERNS, &unit.short).replace("2021", "2020");
-            make(&mut g, unit, vec![col], t, 2020, false, String::new());
+            make(&mut g, None, unit, vec![col], t, 2020, false, String::new());
         }
 
         let mut tx = self.begin_write().await?;

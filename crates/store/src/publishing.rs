@@ -8,8 +8,8 @@ use gongkai_core::Calendar;
 use gongkai_core::Role;
 use gongkai_core::org::check_text;
 use gongkai_core::publishing::{
-    Catalog, ColumnTemplate, GENRES, PastReview, Status, Step, UpdateRule, check_review,
-    index_number, publish_by, template,
+    Catalog, ColumnTemplate, GENRES, MEDIA_FORMS, PastReview, Status, Step, UpdateRule,
+    check_review, index_number, publish_by, template,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -71,9 +71,17 @@ pub struct Publication {
     pub withdrawn_reason: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The form of an interpretation (文字, 图解, 视频 …), empty for other items.
+    pub media_form: String,
 }
 
 impl Publication {
+    pub fn media_form_label(&self) -> &'static str {
+        MEDIA_FORMS
+            .iter()
+            .find(|(k, _)| *k == self.media_form)
+            .map_or("", |(_, l)| l)
+    }
     pub fn status(&self) -> Status {
         Status::parse(&self.status).unwrap_or(Status::Draft)
     }
@@ -96,7 +104,7 @@ impl Publication {
 
 const PUB_COLUMNS: &str = "id, unit_id, index_no, title, summary, formed_on, published_on, publisher, \
      doc_number, topic, genre, validity, body, interprets_id, status, author_id, version, \
-     withdrawn_reason, created_at, updated_at";
+     withdrawn_reason, created_at, updated_at, media_form";
 
 /// A publication in a list: no body.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -172,6 +180,8 @@ pub struct PublicationInput {
     pub column_ids: Vec<i64>,
     /// The 索引号 of the policy this item interprets, if it is an interpretation.
     pub interprets: String,
+    /// The form of an interpretation (see [`MEDIA_FORMS`]).
+    pub media_form: String,
 }
 
 /// The tags and attributes a publication body may keep: the structure of an official document,
@@ -327,6 +337,7 @@ pub(crate) struct BulkItem {
     pub column_ids: Vec<i64>,
     /// The review ledger lines: (step, reviewer name).
     pub reviews: Vec<(&'static str, String)>,
+    pub media_form: String,
 }
 
 /// What an import did.
@@ -529,17 +540,17 @@ pub(crate) async fn insert_bulk(tx: &mut Tx, items: &[BulkItem]) -> Result<usize
     for chunk in items.chunks(BULK_ROWS) {
         let mut sql = String::from(
             "INSERT INTO publications (unit_id, index_no, title, summary, formed_on, published_on, publisher, \
-             doc_number, topic, genre, validity, body, status, version, created_at, updated_at) VALUES ",
+             doc_number, topic, genre, validity, body, status, version, created_at, updated_at, media_form) VALUES ",
         );
         for i in 0..chunk.len() {
-            let b = i * 13;
+            let b = i * 14;
             if i > 0 {
                 sql.push(',');
             }
             sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'published', 1, ${}, ${})",
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'published', 1, ${}, ${}, ${})",
                 b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10, b + 11,
-                b + 12, b + 13, b + 13
+                b + 12, b + 13, b + 13, b + 14
             ));
         }
         sql.push_str(" ON CONFLICT (index_no) DO NOTHING RETURNING id, index_no");
@@ -549,7 +560,7 @@ pub(crate) async fn insert_bulk(tx: &mut Tx, items: &[BulkItem]) -> Result<usize
                 q = q.bind(it.unit_id).bind(&it.index_no).bind(&it.title).bind(&it.summary)
                     .bind(it.formed_on).bind(it.published_on).bind(&it.publisher)
                     .bind(&it.doc_number).bind(&it.topic).bind(&it.genre).bind(&it.validity)
-                    .bind(&it.body).bind(at);
+                    .bind(&it.body).bind(at).bind(&it.media_form);
             }
             q.fetch_all(c).await?
         });
@@ -872,6 +883,13 @@ impl Store {
                 message: "请从列表中选择体裁".into(),
             });
         }
+        i.media_form = i.media_form.trim().to_string();
+        if !i.media_form.is_empty() && !MEDIA_FORMS.iter().any(|(k, _)| *k == i.media_form) {
+            errs.push(FieldError {
+                field: "media_form",
+                message: "请从列表中选择解读形式".into(),
+            });
+        }
         if !i.validity.is_empty()
             && !gongkai_core::publishing::VALIDITY
                 .iter()
@@ -959,11 +977,11 @@ impl Store {
         let at = now();
         let (id,): (i64,) = on_tx!(&mut tx, c => sqlx::query_as(
             "INSERT INTO publications (unit_id, index_no, title, summary, formed_on, publisher, doc_number, \
-             topic, genre, validity, body, interprets_id, status, author_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'draft', $13, $14, $14) RETURNING id")
+             topic, genre, validity, body, interprets_id, status, author_id, created_at, updated_at, media_form) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'draft', $13, $14, $14, $15) RETURNING id")
             .bind(unit_id).bind(&index_no).bind(&i.title).bind(&i.summary).bind(formed_on)
             .bind(&publisher).bind(&i.doc_number).bind(&i.topic).bind(&i.genre).bind(&i.validity)
-            .bind(&i.body).bind(interprets_id).bind(author.id).bind(at)
+            .bind(&i.body).bind(interprets_id).bind(author.id).bind(at).bind(&i.media_form)
             .fetch_one(c).await?);
         set_columns(&mut tx, id, &i.column_ids).await?;
         let p = pub_tx(&mut tx, id).await?;
@@ -1008,11 +1026,12 @@ impl Store {
         let mut tx = self.begin_write().await?;
         on_tx!(&mut tx, c => sqlx::query(
             "UPDATE publications SET title = $1, summary = $2, formed_on = $3, publisher = $4, doc_number = $5, \
-             topic = $6, genre = $7, validity = $8, body = $9, interprets_id = $10, updated_at = $11 WHERE id = $12")
+             topic = $6, genre = $7, validity = $8, body = $9, interprets_id = $10, updated_at = $11, \
+             media_form = $13 WHERE id = $12")
             .bind(&i.title).bind(&i.summary).bind(formed_on)
             .bind(if i.publisher.is_empty() { &before.publisher } else { &i.publisher })
             .bind(&i.doc_number).bind(&i.topic).bind(&i.genre).bind(&i.validity).bind(&i.body)
-            .bind(interprets_id).bind(now()).bind(id)
+            .bind(interprets_id).bind(now()).bind(id).bind(&i.media_form)
             .execute(c).await?.rows_affected());
         set_columns(&mut tx, id, &i.column_ids).await?;
         let after = pub_tx(&mut tx, id).await?;
@@ -1512,6 +1531,7 @@ impl Store {
                 body: sanitise(&it.body),
                 column_ids,
                 reviews: vec![("submit", format!("导入（{actor}）"))],
+                media_form: String::new(),
             });
         }
         if !bulk.is_empty() {

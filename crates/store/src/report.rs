@@ -68,6 +68,7 @@ pub struct ReportData {
     pub table4: Table4,
     pub figures: ApplicationFigures,
     pub disclosure: DisclosureFigures,
+    pub engagement: crate::engagement::EngagementFigures,
     pub problems: Vec<Problem>,
 }
 
@@ -136,11 +137,26 @@ impl Store {
                 ),
             });
         }
-        problems.push(Problem {
-            kind: "missing_records",
-            message: "第一部分的解读、回应、征集、访谈、新媒体、平台建设和监督保障数据需要互动和监督记录，本版本尚未接入".into(),
-        });
         let disclosure = self.disclosure_figures(year, unit_id).await?;
+        let engagement = self.engagement_figures(year, unit_id).await?;
+        if scope == "district" {
+            let mut missing = Vec::new();
+            if engagement.service_items.is_none() || engagement.public_service_items.is_none() {
+                missing.push("政务服务事项数据");
+            }
+            if engagement.trainings == 0 {
+                missing.push("培训记录");
+            }
+            if !missing.is_empty() {
+                problems.push(Problem {
+                    kind: "missing_records",
+                    message: format!(
+                        "第一部分所需的{}尚无记录，请在工作台录入。",
+                        missing.join("、")
+                    ),
+                });
+            }
+        }
         let (concluded, on_time) = self.concluded_on_time(year, unit_id).await?;
         let fees_by_unit = self.fees_collected(year, unit_id).await?;
         let figures = ApplicationFigures {
@@ -165,6 +181,7 @@ impl Store {
             table4: t4,
             figures,
             disclosure,
+            engagement,
             problems,
         })
     }

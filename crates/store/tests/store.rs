@@ -429,6 +429,27 @@ async fn the_demo_reproduces_the_seed_reports_application_figures() {
         "five repealed in 2021"
     );
     assert!(r.table2.missing().is_empty());
+    // Sections 一（一）、（三）、（四）、（五） from engagement and supervision records.
+    let e = &r.engagement;
+    assert_eq!((e.interpretations, e.video_interpretations), (57, 5));
+    assert_eq!(
+        (e.hot_responses, e.consultations, e.interviews),
+        (57, 60, 14)
+    );
+    assert_eq!(e.new_media_accounts, 7);
+    assert_eq!(e.new_media_posts["番禺网"], 849);
+    assert!((4_700..=4_799).contains(&e.new_media_posts["广州番禺发布"]));
+    assert_eq!((e.inspection_notices, e.problems_rectified), (4, 85));
+    assert_eq!((e.trainings, e.city_trainings), (3, 1));
+    assert!((290..=299).contains(&e.training_attendance));
+    assert_eq!(
+        (e.service_items, e.service_items_one_visit),
+        (Some(1473), Some(1473))
+    );
+    assert_eq!(
+        (e.public_service_items, e.service_items_online),
+        (Some(1995), Some(1995))
+    );
     // Every identity holds, and every outcome row is used.
     assert!(
         r.problems.iter().all(|p| p.kind == "missing_records"),

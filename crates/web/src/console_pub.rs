@@ -433,6 +433,7 @@ struct FormPage {
     nodes: Vec<ColumnNode>,
     genres: Options,
     validities: Options,
+    media_forms: Options,
     topics: Vec<&'static str>,
     attachments: Vec<AttachmentInfo>,
     errors: Errors,
@@ -469,6 +470,7 @@ async fn form_page(
         input,
         genres: options(&GENRES),
         validities: options(&VALIDITY),
+        media_forms: options(&gongkai_core::publishing::MEDIA_FORMS),
         topics: TOPICS.to_vec(),
         attachments,
         errors,
@@ -528,6 +530,7 @@ fn input_of(p: &Posted) -> PublicationInput {
             .filter_map(|s| parse_id(s))
             .collect(),
         interprets: p.get("interprets").into(),
+        media_form: p.get("media_form").into(),
     }
 }
 
@@ -619,6 +622,7 @@ async fn edit_page(
             .map(|c| c.id)
             .collect(),
         interprets,
+        media_form: p.media_form.clone(),
     };
     let attachments = state.store.attachments("publication", id).await?;
     let action = format!("/console/publications/{id}/edit");

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 pub fn to_json(r: &ReportData) -> Value {
     let f = &r.figures;
     let d = &r.disclosure;
+    let e = &r.engagement;
     json!({
         "format": r.format.as_str(),
         "year": r.year,
@@ -47,6 +48,22 @@ pub fn to_json(r: &ReportData) -> Value {
             "documents_evaluated": d.documents_evaluated,
             "documents_adjusted": d.documents_adjusted,
             "documents_evaluated_by_unit": d.documents_evaluated_by_unit,
+            "interpretations": e.interpretations,
+            "video_interpretations": e.video_interpretations,
+            "hot_responses": e.hot_responses,
+            "consultations": e.consultations,
+            "interviews": e.interviews,
+            "new_media_accounts": e.new_media_accounts,
+            "new_media_posts": e.new_media_posts,
+            "inspection_notices": e.inspection_notices,
+            "problems_rectified": e.problems_rectified,
+            "trainings": e.trainings,
+            "city_trainings": e.city_trainings,
+            "training_attendance": e.training_attendance,
+            "service_items": e.service_items,
+            "service_items_one_visit": e.service_items_one_visit,
+            "public_service_items": e.public_service_items,
+            "service_items_online": e.service_items_online,
         },
         "problems": r.problems,
     })
