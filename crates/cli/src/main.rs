@@ -71,6 +71,9 @@ enum Command {
         /// Application status look-ups per client address per hour
         #[arg(long, env = "GONGKAI_STATUS_LOOKUPS_PER_HOUR", default_value_t = 60)]
         status_lookups_per_hour: usize,
+        /// Opinions, interview questions and messages accepted per client address per hour
+        #[arg(long, env = "GONGKAI_CONTRIBUTIONS_PER_HOUR", default_value_t = 20)]
+        contributions_per_hour: usize,
     },
     /// Apply the database schema (both engines have the same migrations)
     Migrate {
@@ -398,11 +401,13 @@ async fn run(command: Command) -> Outcome {
             secure_cookies,
             applications_per_hour,
             status_lookups_per_hour,
+            contributions_per_hour,
         } => {
             let config = gongkai_web::WebConfig {
                 secure_cookies,
                 applications_per_hour,
                 status_lookups_per_hour,
+                contributions_per_hour,
             };
             serve(db, listen, demo, config).await
         }

@@ -40,8 +40,9 @@ impl Consultation {
             "已截止"
         }
     }
+    /// Taking opinions: between the dates, and until the feedback is out.
     pub fn is_open(&self, today: NaiveDate) -> bool {
-        self.opens_on <= today && today <= self.closes_on
+        self.opens_on <= today && today <= self.closes_on && self.feedback_on.is_none()
     }
 }
 
@@ -373,9 +374,10 @@ impl Store {
             .consultation(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("没有这项调查征集".into()))?;
-        if today <= c.closes_on {
+        // From the closing day on: publishing the feedback ends the consultation.
+        if today < c.closes_on {
             return Err(StoreError::Refused(format!(
-                "征集至 {} 截止，截止后才能发布采纳情况反馈",
+                "征集至 {} 截止，截止当日起才能发布采纳情况反馈",
                 c.closes_on
             )));
         }

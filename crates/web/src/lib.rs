@@ -13,11 +13,13 @@ mod api_apps;
 mod apply;
 mod console;
 mod console_apps;
+mod console_engage;
 mod console_pub;
 mod docx;
 mod error;
 mod limit;
 mod portal;
+mod portal_engage;
 mod portal_pub;
 mod posted;
 pub mod report_view;
@@ -42,6 +44,8 @@ struct Limits {
     apply: limit::RateLimiter,
     /// Status look-ups (tracking code + password) per address: slows password guessing.
     status: limit::RateLimiter,
+    /// Opinions, interview questions and messages per address.
+    contribute: limit::RateLimiter,
 }
 
 impl AppState {
@@ -51,6 +55,7 @@ impl AppState {
         let limits = Limits {
             apply: limit::RateLimiter::new(config.applications_per_hour, hour),
             status: limit::RateLimiter::new(config.status_lookups_per_hour, hour),
+            contribute: limit::RateLimiter::new(config.contributions_per_hour, hour),
         };
         AppState {
             submitter: submitter::Submitter::start(store.clone()),
@@ -70,6 +75,8 @@ pub struct WebConfig {
     pub applications_per_hour: usize,
     /// Application status look-ups per client address per hour.
     pub status_lookups_per_hour: usize,
+    /// Opinions, interview questions and messages per client address per hour.
+    pub contributions_per_hour: usize,
 }
 
 impl Default for WebConfig {
@@ -78,6 +85,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             applications_per_hour: 20,
             status_lookups_per_hour: 60,
+            contributions_per_hour: 20,
         }
     }
 }
@@ -87,10 +95,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(portal::routes())
         .merge(portal_pub::routes())
+        .merge(portal_engage::routes())
         .merge(apply::routes())
         .merge(console::routes())
         .merge(console_apps::routes())
         .merge(console_pub::routes())
+        .merge(console_engage::routes())
         .merge(api::routes())
         .merge(api_apps::routes())
         .fallback(portal::not_found)

@@ -2,6 +2,7 @@
 //! driven over HTTP as a browser or API client would; one test in real Chromium.
 
 mod applications;
+mod engagement;
 mod publishing;
 
 use gongkai_store::Store;

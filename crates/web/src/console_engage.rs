@@ -1,0 +1,746 @@
+//! The console of engagement (consultations, interviews, the message box, moderation) and
+//! supervision (new-media registry, inspections, 通报 and 整改, training, service figures).
+
+use crate::AppState;
+use crate::apply::today;
+use crate::console::ChForm;
+use crate::error::AppError;
+use crate::posted::Posted;
+use crate::session::CurrentStaff;
+use crate::view::{Me, Options, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{Datelike, NaiveDate};
+use gongkai_core::Role;
+use gongkai_core::supervision::{Finding, Rule, vetoes};
+use gongkai_store::StoreError;
+use gongkai_store::engagement::{
+    Consultation, ConsultationInput, Contribution, FILING_KINDS, InspectionRun, Interview,
+    InterviewInput, MediaAccount, Notice, PLATFORMS, Rectification, StoredFinding, Training,
+};
+use gongkai_store::units::Unit;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/engagement", get(engagement))
+        .route("/console/consultations", post(create_consultation))
+        .route("/console/consultations/{id}", get(consultation))
+        .route("/console/consultations/{id}/feedback", post(feedback))
+        .route("/console/interviews", post(create_interview))
+        .route(
+            "/console/interviews/{id}",
+            get(interview).post(record_interview),
+        )
+        .route("/console/contributions/{id}", post(moderate))
+        .route("/console/messages", get(messages))
+        .route(
+            "/console/supervision",
+            get(supervision).post(supervision_action),
+        )
+        .route(
+            "/console/inspections/{id}",
+            get(inspection).post(issue_notice),
+        )
+        .route("/console/rectifications/{id}", post(rectification))
+}
+
+fn actor(me: &CurrentStaff) -> String {
+    format!("staff:{}", me.staff().username)
+}
+
+fn can_read(me: &CurrentStaff) -> Result<(), AppError> {
+    if me.staff().role() == Role::Handler {
+        return Err(AppError::Forbidden(
+            "互动交流和监督保障事项仅限信息编辑、审核人员、政务公开办和审计人员使用。".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Office admins act for every unit, editors for their own.
+fn can_manage(me: &CurrentStaff, unit_id: i64) -> bool {
+    match me.staff().role() {
+        Role::OfficeAdmin => true,
+        Role::Editor => me.staff().unit_id == unit_id,
+        _ => false,
+    }
+}
+
+fn require_office(me: &CurrentStaff) -> Result<(), AppError> {
+    if me.staff().role() == Role::OfficeAdmin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "只有政务公开办可以进行此项操作。".into(),
+        ))
+    }
+}
+
+async fn unit_of(state: &AppState, me: &CurrentStaff, code: &str) -> Result<Unit, AppError> {
+    let code = if code.trim().is_empty() {
+        me.staff().unit_code.clone()
+    } else {
+        code.trim().to_string()
+    };
+    let unit = state
+        .store
+        .unit_by_code(&code)
+        .await?
+        .ok_or_else(|| AppError::NotFound("没有这个单位。".into()))?;
+    if !can_manage(me, unit.id) {
+        return Err(AppError::Forbidden("您只能为本单位办理。".into()));
+    }
+    Ok(unit)
+}
+
+async fn unit_names(state: &AppState) -> Result<BTreeMap<i64, String>, AppError> {
+    Ok(state
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+fn parse_day(s: &str, label: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        AppError::Store(StoreError::invalid(
+            "date",
+            format!("{label}应为“年-月-日”格式，例如 2021-03-15"),
+        ))
+    })
+}
+
+// ---- engagement ----
+
+#[derive(Template)]
+#[template(path = "console/engagement.html")]
+struct EngagementPage {
+    me: Me,
+    units: Options,
+    consultations: Vec<(Consultation, &'static str, String)>,
+    interviews: Vec<(Interview, String)>,
+    pending: usize,
+    today: String,
+}
+
+async fn engagement(State(state): State<AppState>, me: CurrentStaff) -> Result<Response, AppError> {
+    can_read(&me)?;
+    let names = unit_names(&state).await?;
+    let sees = |u: i64| me.staff().sees_unit(u);
+    let day = today();
+    let name = |u: &i64| names.get(u).cloned().unwrap_or_default();
+    let pending = ["opinion", "question", "message"];
+    let mut waiting = 0;
+    for k in pending {
+        waiting += state
+            .store
+            .contributions(k, None, None, false)
+            .await?
+            .iter()
+            .filter(|c| c.status == "pending" && sees(c.unit_id))
+            .count();
+    }
+    let page = EngagementPage {
+        me: Me::of(&me.0),
+        units: state
+            .store
+            .units()
+            .await?
+            .into_iter()
+            .filter(|u| can_manage(&me, u.id))
+            .map(|u| (u.code, u.name))
+            .collect(),
+        consultations: state
+            .store
+            .consultations(None)
+            .await?
+            .into_iter()
+            .filter(|c| sees(c.unit_id))
+            .map(|c| {
+                let stage = c.stage(day);
+                let n = name(&c.unit_id);
+                (c, stage, n)
+            })
+            .collect(),
+        interviews: state
+            .store
+            .interviews(None)
+            .await?
+            .into_iter()
+            .filter(|v| sees(v.unit_id))
+            .map(|v| {
+                let n = name(&v.unit_id);
+                (v, n)
+            })
+            .collect(),
+        pending: waiting,
+        today: day.to_string(),
+    };
+    Ok(render(&page))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ConsultationForm {
+    csrf: String,
+    unit: String,
+    #[serde(flatten)]
+    input: ConsultationInput,
+}
+
+async fn create_consultation(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    ChForm(f): ChForm<ConsultationForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&f.csrf)?;
+    let unit = unit_of(&state, &me, &f.unit).await?;
+    let c = state
+        .store
+        .create_consultation(&actor(&me), unit.id, &f.input)
+        .await?;
+    Ok(Redirect::to(&format!("/console/consultations/{}", c.id)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "console/consultation.html")]
+struct ConsultationPage {
+    me: Me,
+    c: Consultation,
+    stage: &'static str,
+    opinions: Vec<Contribution>,
+    can_manage: bool,
+}
+
+async fn consultation(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    can_read(&me)?;
+    let c = state
+        .store
+        .consultation(id)
+        .await?
+        .filter(|c| me.staff().sees_unit(c.unit_id))
+        .ok_or_else(|| AppError::NotFound("没有这项调查征集。".into()))?;
+    Ok(render(&ConsultationPage {
+        me: Me::of(&me.0),
+        stage: c.stage(today()),
+        opinions: state
+            .store
+            .contributions("opinion", Some(id), None, false)
+            .await?,
+        can_manage: can_manage(&me, c.unit_id),
+        c,
+    }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct FeedbackForm {
+    csrf: String,
+    feedback: String,
+}
+
+async fn feedback(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+    ChForm(f): ChForm<FeedbackForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&f.csrf)?;
+    let c = state
+        .store
+        .consultation(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("没有这项调查征集。".into()))?;
+    if !can_manage(&me, c.unit_id) {
+        return Err(AppError::Forbidden("您只能为本单位办理。".into()));
+    }
+    state
+        .store
+        .publish_feedback(&actor(&me), id, &f.feedback, today())
+        .await?;
+    Ok(Redirect::to(&format!("/console/consultations/{id}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct InterviewForm {
+    csrf: String,
+    unit: String,
+    #[serde(flatten)]
+    input: InterviewInput,
+}
+
+async fn create_interview(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    ChForm(f): ChForm<InterviewForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&f.csrf)?;
+    let unit = unit_of(&state, &me, &f.unit).await?;
+    let v = state
+        .store
+        .create_interview(&actor(&me), unit.id, &f.input)
+        .await?;
+    Ok(Redirect::to(&format!("/console/interviews/{}", v.id)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "console/interview.html")]
+struct InterviewPage {
+    me: Me,
+    v: Interview,
+    questions: Vec<Contribution>,
+    can_manage: bool,
+}
+
+async fn interview(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    can_read(&me)?;
+    let v = state
+        .store
+        .interview(id)
+        .await?
+        .filter(|v| me.staff().sees_unit(v.unit_id))
+        .ok_or_else(|| AppError::NotFound("没有这场访谈。".into()))?;
+    Ok(render(&InterviewPage {
+        me: Me::of(&me.0),
+        questions: state
+            .store
+            .contributions("question", Some(id), None, false)
+            .await?,
+        can_manage: can_manage(&me, v.unit_id),
+        v,
+    }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RecordForm {
+    csrf: String,
+    transcript: String,
+    video_url: String,
+}
+
+async fn record_interview(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+    ChForm(f): ChForm<RecordForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&f.csrf)?;
+    let v = state
+        .store
+        .interview(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("没有这场访谈。".into()))?;
+    if !can_manage(&me, v.unit_id) {
+        return Err(AppError::Forbidden("您只能为本单位办理。".into()));
+    }
+    state
+        .store
+        .record_interview(&actor(&me), id, &f.transcript, &f.video_url)
+        .await?;
+    Ok(Redirect::to(&format!("/console/interviews/{id}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ModerateForm {
+    csrf: String,
+    decision: String,
+    reply: String,
+}
+
+/// Where a contribution is handled in the console.
+fn page_of(c: &Contribution) -> String {
+    match c.kind.as_str() {
+        "opinion" => format!("/console/consultations/{}", c.target_id),
+        "question" => format!("/console/interviews/{}", c.target_id),
+        _ => "/console/messages".into(),
+    }
+}
+
+async fn moderate(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+    ChForm(f): ChForm<ModerateForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&f.csrf)?;
+    let c = state
+        .store
+        .contribution(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("没有这条内容。".into()))?;
+    if !can_manage(&me, c.unit_id) {
+        return Err(AppError::Forbidden("您只能审核本单位收到的内容。".into()));
+    }
+    state
+        .store
+        .moderate(&actor(&me), id, f.decision == "approve", &f.reply, today())
+        .await?;
+    Ok(Redirect::to(&page_of(&c)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "console/messages.html")]
+struct MessagesPage {
+    me: Me,
+    rows: Vec<(Contribution, String, bool)>,
+}
+
+async fn messages(State(state): State<AppState>, me: CurrentStaff) -> Result<Response, AppError> {
+    can_read(&me)?;
+    let names = unit_names(&state).await?;
+    let rows = state
+        .store
+        .contributions("message", None, None, false)
+        .await?
+        .into_iter()
+        .filter(|c| me.staff().sees_unit(c.unit_id))
+        .map(|c| {
+            let n = names.get(&c.unit_id).cloned().unwrap_or_default();
+            let m = can_manage(&me, c.unit_id);
+            (c, n, m)
+        })
+        .collect();
+    Ok(render(&MessagesPage {
+        me: Me::of(&me.0),
+        rows,
+    }))
+}
+
+// ---- supervision ----
+
+/// A rectification task with its unit's name and whether this person may report on it.
+type TaskRow = (Rectification, String, bool);
+
+/// An account with its unit, last post and whether it has been silent for two weeks.
+struct AccountRow {
+    account: MediaAccount,
+    unit: String,
+    last_post: String,
+    silent: bool,
+}
+
+#[derive(Template)]
+#[template(path = "console/supervision.html")]
+struct SupervisionPage {
+    me: Me,
+    is_office: bool,
+    accounts: Vec<AccountRow>,
+    runs: Vec<InspectionRun>,
+    notices: Vec<(Notice, Vec<TaskRow>)>,
+    trainings: Vec<Training>,
+    units: Options,
+    platforms: Vec<&'static str>,
+    filings: Options,
+    today: String,
+    year: i32,
+}
+
+async fn supervision(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+) -> Result<Response, AppError> {
+    can_read(&me)?;
+    let names = unit_names(&state).await?;
+    let name = |u: &i64| names.get(u).cloned().unwrap_or_default();
+    let day = today();
+    let last = state.store.last_posts().await?;
+    let accounts = state
+        .store
+        .media_accounts()
+        .await?
+        .into_iter()
+        .filter(|a| me.staff().sees_unit(a.unit_id))
+        .map(|a| {
+            let l = last.get(&a.id).copied();
+            AccountRow {
+                unit: name(&a.unit_id),
+                last_post: l.map_or("无记录".into(), |d| d.to_string()),
+                silent: a.status == "active" && l.is_none_or(|d| (day - d).num_days() > 14),
+                account: a,
+            }
+        })
+        .collect();
+    let mut notices = Vec::new();
+    for n in state.store.notices().await? {
+        let tasks = state
+            .store
+            .rectifications(Some(n.id), None)
+            .await?
+            .into_iter()
+            .filter(|r| me.staff().sees_unit(r.unit_id))
+            .map(|r| {
+                let u = name(&r.unit_id);
+                let m = can_manage(&me, r.unit_id);
+                (r, u, m)
+            })
+            .collect::<Vec<_>>();
+        if !tasks.is_empty() || me.staff().role() == Role::OfficeAdmin {
+            notices.push((n, tasks));
+        }
+    }
+    Ok(render(&SupervisionPage {
+        me: Me::of(&me.0),
+        is_office: me.staff().role() == Role::OfficeAdmin,
+        accounts,
+        runs: state.store.inspection_runs().await?,
+        notices,
+        trainings: state.store.trainings(None).await?,
+        units: state
+            .store
+            .units()
+            .await?
+            .into_iter()
+            .map(|u| (u.code, u.name))
+            .collect(),
+        platforms: PLATFORMS.to_vec(),
+        filings: FILING_KINDS
+            .iter()
+            .filter(|(k, _)| *k != "open")
+            .map(|(k, l)| (k.to_string(), l.to_string()))
+            .collect(),
+        today: day.to_string(),
+        year: day.year(),
+    }))
+}
+
+async fn supervision_action(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    posted: Posted,
+) -> Result<Response, AppError> {
+    me.check_csrf(posted.get("csrf"))?;
+    require_office(&me)?;
+    let who = actor(&me);
+    let int =
+        |k: &str, label: &str| {
+            posted.get(k).trim().parse::<i64>().map_err(|_| {
+                AppError::Store(StoreError::invalid("number", format!("{label}应为整数")))
+            })
+        };
+    match posted.get("action") {
+        "open_account" => {
+            let unit = unit_of(&state, &me, posted.get("unit")).await?;
+            state
+                .store
+                .open_media_account(
+                    &who,
+                    unit.id,
+                    posted.get("platform"),
+                    posted.get("name"),
+                    posted.get("purpose"),
+                    parse_day(posted.get("on"), "开设日期")?,
+                )
+                .await?;
+        }
+        "file" => {
+            state
+                .store
+                .file_media(
+                    &who,
+                    int("account_id", "账号")?,
+                    posted.get("kind"),
+                    parse_day(posted.get("on"), "备案日期")?,
+                    posted.get("note"),
+                )
+                .await?;
+        }
+        "posts" => {
+            let last = posted.get("last_post_on");
+            let last = if last.trim().is_empty() {
+                None
+            } else {
+                Some(parse_day(last, "最近发布日期")?)
+            };
+            state
+                .store
+                .record_posts(
+                    int("account_id", "账号")?,
+                    posted.get("month").trim(),
+                    int("posts", "发布数量")?,
+                    last,
+                )
+                .await?;
+        }
+        "inspect" => {
+            let run = state
+                .store
+                .run_inspection(&who, parse_day(posted.get("as_of"), "检查日期")?)
+                .await?;
+            return Ok(Redirect::to(&format!("/console/inspections/{}", run.id)).into_response());
+        }
+        "training" => {
+            state
+                .store
+                .add_training(
+                    &who,
+                    parse_day(posted.get("held_on"), "培训日期")?,
+                    posted.get("level"),
+                    posted.get("topic"),
+                    int("attendance", "参训人次")?,
+                )
+                .await?;
+        }
+        "services" => {
+            state
+                .store
+                .set_service_count(
+                    &who,
+                    int("year", "年度")? as i32,
+                    posted.get("kind"),
+                    int("amount", "数量")?,
+                    posted.get("source"),
+                )
+                .await?;
+        }
+        _ => return Err(AppError::BadRequest("未知的操作。".into())),
+    }
+    Ok(Redirect::to("/console/supervision").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "console/inspection.html")]
+struct InspectionPage {
+    me: Me,
+    run: InspectionRun,
+    groups: Vec<(String, Vec<StoredFinding>, Vec<String>)>,
+    is_office: bool,
+    deadline: String,
+}
+
+async fn inspection(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    can_read(&me)?;
+    let run = state
+        .store
+        .inspection_runs()
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| AppError::NotFound("没有这次巡查。".into()))?;
+    let names = unit_names(&state).await?;
+    let mut by_unit: BTreeMap<Option<i64>, Vec<StoredFinding>> = BTreeMap::new();
+    for f in state.store.inspection_findings(id).await? {
+        if f.unit_id.is_none_or(|u| me.staff().sees_unit(u)) {
+            by_unit.entry(f.unit_id).or_default().push(f);
+        }
+    }
+    let groups = by_unit
+        .into_iter()
+        .map(|(unit, fs)| {
+            let as_core: Vec<Finding> = fs
+                .iter()
+                .filter_map(|f| {
+                    Some(Finding {
+                        rule: Rule::parse(&f.rule)?,
+                        unit_id: f.unit_id,
+                        subject: f.subject.clone(),
+                        detail: f.detail.clone(),
+                    })
+                })
+                .collect();
+            let label = unit.map_or("门户网站整体".to_string(), |u| {
+                names.get(&u).cloned().unwrap_or_default()
+            });
+            (label, fs, vetoes(&as_core))
+        })
+        .collect();
+    Ok(render(&InspectionPage {
+        me: Me::of(&me.0),
+        deadline: (today() + chrono::Days::new(15)).to_string(),
+        is_office: me.staff().role() == Role::OfficeAdmin,
+        run,
+        groups,
+    }))
+}
+
+async fn issue_notice(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+    posted: Posted,
+) -> Result<Response, AppError> {
+    me.check_csrf(posted.get("csrf"))?;
+    require_office(&me)?;
+    let ids: Vec<i64> = posted
+        .all("finding")
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    state
+        .store
+        .issue_notice(
+            &actor(&me),
+            posted.get("title"),
+            id,
+            &ids,
+            today(),
+            parse_day(posted.get("deadline"), "整改期限")?,
+        )
+        .await?;
+    Ok(Redirect::to("/console/supervision").into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RectificationForm {
+    csrf: String,
+    action: String,
+    evidence: String,
+}
+
+async fn rectification(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+    ChForm(f): ChForm<RectificationForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&f.csrf)?;
+    let r = state
+        .store
+        .rectifications(None, None)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| AppError::NotFound("没有这项整改。".into()))?;
+    match f.action.as_str() {
+        "submit" => {
+            if !can_manage(&me, r.unit_id) {
+                return Err(AppError::Forbidden("您只能为本单位提交整改情况。".into()));
+            }
+            state
+                .store
+                .submit_rectification(&actor(&me), id, r.unit_id, &f.evidence)
+                .await?;
+        }
+        "close" => {
+            require_office(&me)?;
+            state
+                .store
+                .close_rectification(&actor(&me), id, today())
+                .await?;
+        }
+        _ => return Err(AppError::BadRequest("未知的操作。".into())),
+    }
+    Ok(Redirect::to("/console/supervision").into_response())
+}

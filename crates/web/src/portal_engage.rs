@@ -1,0 +1,385 @@
+//! The portal's interaction columns: 调查征集 with the public's opinions, 在线访谈 with
+//! questions sent in beforehand, and the message box (咨询建言). Everything the public sends is
+//! shown only after moderation, under a masked name, never with its contact details.
+
+use crate::AppState;
+use crate::apply::{site_name, today};
+use crate::console::ChForm;
+use crate::error::AppError;
+use crate::view::{Errors, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use gongkai_store::StoreError;
+use gongkai_store::auth::random_token;
+use gongkai_store::engagement::{Consultation, Contribution, ContributionInput, Interview};
+use std::net::SocketAddr;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/interact", get(index))
+        .route("/consultations/{id}", get(consultation).post(opinion))
+        .route("/interviews/{id}", get(interview).post(question))
+        .route("/messages", get(messages).post(message))
+}
+
+fn missing(what: &str) -> AppError {
+    AppError::NotFound(format!("没有找到{what}，请从互动交流页面重新进入。"))
+}
+
+fn id_of(s: &str, what: &str) -> Result<i64, AppError> {
+    s.parse().map_err(|_| missing(what))
+}
+
+#[derive(Template)]
+#[template(path = "portal/interact.html")]
+struct IndexPage {
+    site_name: String,
+    consultations: Vec<(Consultation, &'static str)>,
+    interviews: Vec<Interview>,
+}
+
+async fn index(State(state): State<AppState>) -> Result<Response, AppError> {
+    let day = today();
+    Ok(render(&IndexPage {
+        site_name: site_name(&state).await?,
+        consultations: state
+            .store
+            .consultations(None)
+            .await?
+            .into_iter()
+            .take(50)
+            .map(|c| {
+                let stage = c.stage(day);
+                (c, stage)
+            })
+            .collect(),
+        interviews: state
+            .store
+            .interviews(None)
+            .await?
+            .into_iter()
+            .take(30)
+            .collect(),
+    }))
+}
+
+/// A contribution the public sends, checked and rate-limited; `Err` is the page again.
+async fn take(
+    state: &AppState,
+    peer: SocketAddr,
+    kind: &str,
+    target: i64,
+    unit: i64,
+    input: &ContributionInput,
+) -> Result<Result<Contribution, Errors>, AppError> {
+    if !state.limits.contribute.allow(peer.ip()) {
+        return Err(AppError::TooMany(
+            "同一网络地址提交过于频繁，请一小时后再试。".into(),
+        ));
+    }
+    match state
+        .store
+        .contribute(kind, target, unit, input, today())
+        .await
+    {
+        Ok(c) => Ok(Ok(c)),
+        Err(StoreError::Invalid(errs)) => Ok(Err(Errors(errs))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "portal/consultation.html")]
+struct ConsultationPage {
+    site_name: String,
+    c: Consultation,
+    stage: &'static str,
+    open: bool,
+    opinions: Vec<Contribution>,
+    token: String,
+    input: ContributionInput,
+    errors: Errors,
+    thanks: bool,
+}
+
+async fn consultation_page(
+    state: &AppState,
+    id: i64,
+    input: ContributionInput,
+    errors: Errors,
+    thanks: bool,
+) -> Result<Response, AppError> {
+    let c = state
+        .store
+        .consultation(id)
+        .await?
+        .ok_or_else(|| missing("这项调查征集"))?;
+    let day = today();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = ConsultationPage {
+        site_name: site_name(state).await?,
+        stage: c.stage(day),
+        open: c.is_open(day),
+        opinions: state
+            .store
+            .contributions("opinion", Some(id), None, true)
+            .await?,
+        token: random_token(),
+        input,
+        errors,
+        thanks,
+        c,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn consultation(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id = id_of(&id, "这项调查征集")?;
+    consultation_page(
+        &state,
+        id,
+        ContributionInput::default(),
+        Errors::default(),
+        false,
+    )
+    .await
+}
+
+async fn opinion(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    ChForm(input): ChForm<ContributionInput>,
+) -> Result<Response, AppError> {
+    let id = id_of(&id, "这项调查征集")?;
+    let c = state
+        .store
+        .consultation(id)
+        .await?
+        .ok_or_else(|| missing("这项调查征集"))?;
+    if !c.is_open(today()) {
+        return Err(AppError::Store(StoreError::Refused(format!(
+            "本次征集{}，不再接收意见。",
+            c.stage(today())
+        ))));
+    }
+    match take(&state, peer, "opinion", id, c.unit_id, &input).await? {
+        Ok(_) => {
+            consultation_page(
+                &state,
+                id,
+                ContributionInput::default(),
+                Errors::default(),
+                true,
+            )
+            .await
+        }
+        Err(errors) => consultation_page(&state, id, input, errors, false).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "portal/interview.html")]
+struct InterviewPage {
+    site_name: String,
+    v: Interview,
+    asking: bool,
+    questions: Vec<Contribution>,
+    token: String,
+    input: ContributionInput,
+    errors: Errors,
+    thanks: bool,
+}
+
+impl InterviewPage {
+    fn video(&self) -> bool {
+        !self.v.video_url.is_empty()
+    }
+}
+
+async fn interview_page(
+    state: &AppState,
+    id: i64,
+    input: ContributionInput,
+    errors: Errors,
+    thanks: bool,
+) -> Result<Response, AppError> {
+    let v = state
+        .store
+        .interview(id)
+        .await?
+        .ok_or_else(|| missing("这场访谈"))?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = InterviewPage {
+        site_name: site_name(state).await?,
+        asking: today() <= v.scheduled_on,
+        questions: state
+            .store
+            .contributions("question", Some(id), None, true)
+            .await?,
+        token: random_token(),
+        input,
+        errors,
+        thanks,
+        v,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn interview(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id = id_of(&id, "这场访谈")?;
+    interview_page(
+        &state,
+        id,
+        ContributionInput::default(),
+        Errors::default(),
+        false,
+    )
+    .await
+}
+
+async fn question(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    ChForm(input): ChForm<ContributionInput>,
+) -> Result<Response, AppError> {
+    let id = id_of(&id, "这场访谈")?;
+    let v = state
+        .store
+        .interview(id)
+        .await?
+        .ok_or_else(|| missing("这场访谈"))?;
+    if today() > v.scheduled_on {
+        return Err(AppError::Store(StoreError::Refused(
+            "访谈已经举行，不再征集问题。".into(),
+        )));
+    }
+    match take(&state, peer, "question", id, v.unit_id, &input).await? {
+        Ok(_) => {
+            interview_page(
+                &state,
+                id,
+                ContributionInput::default(),
+                Errors::default(),
+                true,
+            )
+            .await
+        }
+        Err(errors) => interview_page(&state, id, input, errors, false).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "portal/messages.html")]
+struct MessagesPage {
+    site_name: String,
+    units: Vec<(String, String)>,
+    unit_code: String,
+    messages: Vec<Contribution>,
+    token: String,
+    input: ContributionInput,
+    errors: Errors,
+    thanks: bool,
+}
+
+async fn messages_page(
+    state: &AppState,
+    unit_code: String,
+    input: ContributionInput,
+    errors: Errors,
+    thanks: bool,
+) -> Result<Response, AppError> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = MessagesPage {
+        site_name: site_name(state).await?,
+        units: state
+            .store
+            .units()
+            .await?
+            .into_iter()
+            .map(|u| (u.code, u.name))
+            .collect(),
+        unit_code,
+        messages: state
+            .store
+            .contributions("message", None, None, true)
+            .await?
+            .into_iter()
+            .take(50)
+            .collect(),
+        token: random_token(),
+        input,
+        errors,
+        thanks,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn messages(State(state): State<AppState>) -> Result<Response, AppError> {
+    messages_page(
+        &state,
+        String::new(),
+        ContributionInput::default(),
+        Errors::default(),
+        false,
+    )
+    .await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct MessageForm {
+    unit_code: String,
+    #[serde(flatten)]
+    input: ContributionInput,
+}
+
+async fn message(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ChForm(f): ChForm<MessageForm>,
+) -> Result<Response, AppError> {
+    let Some(unit) = state.store.unit_by_code(f.unit_code.trim()).await? else {
+        let errors = Errors(vec![gongkai_store::FieldError {
+            field: "unit_code",
+            message: "请选择留言的单位".into(),
+        }]);
+        return messages_page(&state, f.unit_code, f.input, errors, false).await;
+    };
+    match take(&state, peer, "message", 0, unit.id, &f.input).await? {
+        Ok(_) => {
+            messages_page(
+                &state,
+                String::new(),
+                ContributionInput::default(),
+                Errors::default(),
+                true,
+            )
+            .await
+        }
+        Err(errors) => messages_page(&state, f.unit_code, f.input, errors, false).await,
+    }
+}

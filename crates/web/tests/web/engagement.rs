@@ -1,0 +1,385 @@
+//! Engagement and supervision end to end: a consultation from opening to published feedback
+//! (over HTTP and in Chromium), moderation that keeps contacts private, and an inspection with
+//! its notice and rectification.
+
+use super::{App, hidden, spawn_app};
+use reqwest::StatusCode;
+
+fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+async fn text(c: &reqwest::Client, url: String) -> (StatusCode, String) {
+    let r = c.get(url).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+/// An editor of py-zjj opens a consultation from today to today; returns its id.
+async fn open_consultation(app: &App) -> String {
+    let (editor, csrf) = app.login("zjj-editor").await;
+    let day = today().to_string();
+    let r = editor
+        .post(app.url("/console/consultations"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("unit", "py-zjj"),
+            ("title", "关于公开征求《番禺区加装电梯补贴办法》意见的公告"),
+            ("draft", "<p>第一条 为规范……</p>"),
+            ("explanation", "起草说明"),
+            ("opens_on", day.as_str()),
+            ("closes_on", day.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn consultation_opinions_are_moderated_and_feedback_ends_it() {
+    let app = spawn_app().await;
+    let id = open_consultation(&app).await;
+    let public = app.client();
+    let url = app.url(&format!("/consultations/{id}"));
+    let (status, page) = text(&public, url.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("征集中"));
+
+    // A bad contact is named beside its field, the opinion kept.
+    let token = hidden(&page, "token");
+    let r = public
+        .post(&url)
+        .form(&[
+            ("token", token.as_str()),
+            ("content", "建议补贴标准按楼层分档。"),
+            ("contact", "12345"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("e-contact") && page.contains("建议补贴标准按楼层分档。"));
+
+    // Sent twice with the same token: one opinion.
+    let token = hidden(&page, "token");
+    for _ in 0..2 {
+        let r = public
+            .post(&url)
+            .form(&[
+                ("token", token.as_str()),
+                ("content", "建议补贴标准按楼层分档。"),
+                ("name", "陈大文"),
+                ("contact", "13800138000"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.text().await.unwrap().contains("审核后公开"));
+    }
+    let opinions = app
+        .store
+        .contributions("opinion", Some(id.parse().unwrap()), None, false)
+        .await
+        .unwrap();
+    assert_eq!(opinions.len(), 1);
+    // Not shown before moderation.
+    assert!(!text(&public, url.clone()).await.1.contains("按楼层分档"));
+
+    // The editor sees the contact; publishing shows the opinion under a masked name only.
+    let (editor, csrf) = app.login("zjj-editor").await;
+    let (_, page) = text(&editor, app.url(&format!("/console/consultations/{id}"))).await;
+    assert!(page.contains("13800138000"));
+    let r = editor
+        .post(app.url(&format!("/console/contributions/{}", opinions[0].id)))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("decision", "approve"),
+            ("reply", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = text(&public, url.clone()).await;
+    assert!(page.contains("按楼层分档") && page.contains("陈**"));
+    assert!(!page.contains("13800138000") && !page.contains("陈大文"));
+
+    // Another unit's editor cannot moderate it.
+    let (handler, hcsrf) = app.login("zjj-handler").await;
+    let r = handler
+        .post(app.url(&format!("/console/contributions/{}", opinions[0].id)))
+        .form(&[("csrf", hcsrf.as_str()), ("decision", "reject")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // On the closing day the feedback is published; the consultation then takes no opinions.
+    let r = editor
+        .post(app.url(&format!("/console/consultations/{id}/feedback")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("feedback", "共收到意见1条，已采纳。"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = text(&public, url.clone()).await;
+    assert!(page.contains("已反馈") && page.contains("共收到意见1条，已采纳。"));
+    assert!(!page.contains("id=\"send-opinion\""));
+    let r = public
+        .post(&url)
+        .form(&[("token", "x"), ("content", "迟到的意见")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn inspection_notice_and_rectification() {
+    let app = spawn_app().await;
+    let (office, csrf) = app.login("admin").await;
+    // A unit with an empty column, and a silent new-media account.
+    let r = office
+        .post(app.url("/console/columns"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("unit", "py-zjj"),
+            ("action", "add"),
+            ("name", "专项工作"),
+            ("catalog", "portal"),
+            ("update_rule", "as_needed"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let day = today().to_string();
+    let r = office
+        .post(app.url("/console/supervision"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "open_account"),
+            ("unit", "py-zjj"),
+            ("platform", "微信公众号"),
+            ("name", "番禺住建"),
+            ("on", day.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // An editor may not run inspections.
+    let (editor, ecsrf) = app.login("zjj-editor").await;
+    let r = editor
+        .post(app.url("/console/supervision"))
+        .form(&[
+            ("csrf", ecsrf.as_str()),
+            ("action", "inspect"),
+            ("as_of", day.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    let r = office
+        .post(app.url("/console/supervision"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "inspect"),
+            ("as_of", day.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let run_url = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, page) = text(&office, app.url(&run_url)).await;
+    assert!(page.contains("空白栏目：专项工作"), "{page}");
+    assert!(page.contains("政务新媒体两周未更新：番禺住建"));
+    assert!(page.contains("首页两周未更新"));
+    let run_id: i64 = run_url.rsplit('/').next().unwrap().parse().unwrap();
+    let finding = app
+        .store
+        .inspection_findings(run_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.subject == "专项工作")
+        .unwrap();
+    let fid = finding.id.to_string();
+    let r = office
+        .post(app.url(&run_url))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("finding", fid.as_str()),
+            ("title", "第一季度检查通报"),
+            ("deadline", day.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let task = &app.store.rectifications(None, None).await.unwrap()[0];
+    assert!(task.problem.contains("专项工作"));
+
+    // The office cannot close before the unit reports; the unit reports; the office closes.
+    let close = [("csrf", csrf.as_str()), ("action", "close")];
+    let r = office
+        .post(app.url(&format!("/console/rectifications/{}", task.id)))
+        .form(&close)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let r = editor
+        .post(app.url(&format!("/console/rectifications/{}", task.id)))
+        .form(&[
+            ("csrf", ecsrf.as_str()),
+            ("action", "submit"),
+            ("evidence", "已发布栏目信息"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = office
+        .post(app.url(&format!("/console/rectifications/{}", task.id)))
+        .form(&close)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = text(&office, app.url("/console/supervision")).await;
+    assert!(page.contains("已销号") && page.contains("已发布栏目信息"));
+}
+
+/// A consultation from opening to published feedback, as people use it in Chromium.
+#[tokio::test]
+async fn browser_consultation_from_opening_to_feedback() {
+    use fantoccini::Locator;
+    let Some(browser) = super::browser("browser test: consultation to feedback").await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let id = open_consultation(&app).await;
+    let b = &browser.client;
+    b.goto(&app.url("/interact")).await.unwrap();
+    b.find(Locator::Css(&format!("a[href='/consultations/{id}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Id("f-content"))
+        .await
+        .unwrap()
+        .send_keys("建议简化申请材料。")
+        .await
+        .unwrap();
+    b.find(Locator::Id("f-name"))
+        .await
+        .unwrap()
+        .send_keys("林小姐")
+        .await
+        .unwrap();
+    b.find(Locator::Id("send-opinion"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait().for_element(Locator::Id("thanks")).await.unwrap();
+
+    // Staff approve it and publish the feedback in the console.
+    b.goto(&app.url("/console/login")).await.unwrap();
+    b.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("zjj-editor")
+        .await
+        .unwrap();
+    b.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(app.password("zjj-editor"))
+        .await
+        .unwrap();
+    b.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("form.logout"))
+        .await
+        .unwrap();
+    b.goto(&app.url(&format!("/console/consultations/{id}")))
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("button[value='approve']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // Wait for the page after the approval (the old page's form would go stale).
+    b.wait()
+        .for_element(Locator::XPath("//td[text()='已公开']"))
+        .await
+        .unwrap();
+    b.find(Locator::Id("fb"))
+        .await
+        .unwrap()
+        .send_keys("采纳：申请材料减为两项。")
+        .await
+        .unwrap();
+    b.find(Locator::Id("publish-feedback"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("form.logout"))
+        .await
+        .unwrap();
+
+    // The public sees the opinion under a masked name and the feedback.
+    b.goto(&app.url(&format!("/consultations/{id}")))
+        .await
+        .unwrap();
+    let feedback = b
+        .wait()
+        .for_element(Locator::Id("feedback"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(feedback.contains("申请材料减为两项"));
+    let opinions = b
+        .find(Locator::Id("opinions"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(opinions.contains("建议简化申请材料") && opinions.contains("林**"));
+    assert!(b.find(Locator::Id("send-opinion")).await.is_err());
+}
