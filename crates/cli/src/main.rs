@@ -74,6 +74,9 @@ enum Command {
         /// Opinions, interview questions and messages accepted per client address per hour
         #[arg(long, env = "GONGKAI_CONTRIBUTIONS_PER_HOUR", default_value_t = 20)]
         contributions_per_hour: usize,
+        /// Run the website inspection at start and every N hours (0: only on demand)
+        #[arg(long, env = "GONGKAI_INSPECT_EVERY_HOURS", default_value_t = 24)]
+        inspect_every_hours: u64,
     },
     /// Apply the database schema (both engines have the same migrations)
     Migrate {
@@ -402,12 +405,14 @@ async fn run(command: Command) -> Outcome {
             applications_per_hour,
             status_lookups_per_hour,
             contributions_per_hour,
+            inspect_every_hours,
         } => {
             let config = gongkai_web::WebConfig {
                 secure_cookies,
                 applications_per_hour,
                 status_lookups_per_hour,
                 contributions_per_hour,
+                inspect_every_hours,
             };
             serve(db, listen, demo, config).await
         }

@@ -10,6 +10,9 @@ pub enum FileKind {
     Png,
     Jpeg,
     Ofd,
+    /// Video (MP4) and audio (MP3) of interpretations, played in the page.
+    Mp4,
+    Mp3,
 }
 
 impl FileKind {
@@ -23,6 +26,8 @@ impl FileKind {
             FileKind::Png => "image/png",
             FileKind::Jpeg => "image/jpeg",
             FileKind::Ofd => "application/ofd",
+            FileKind::Mp4 => "video/mp4",
+            FileKind::Mp3 => "audio/mpeg",
         }
     }
 
@@ -34,6 +39,8 @@ impl FileKind {
             FileKind::Png => "png",
             FileKind::Jpeg => "jpg",
             FileKind::Ofd => "ofd",
+            FileKind::Mp4 => "mp4",
+            FileKind::Mp3 => "mp3",
         }
     }
 }
@@ -62,7 +69,7 @@ pub const PUBLICATION_LIMITS: Limits = Limits {
     max_total_bytes: 50 * 1024 * 1024,
 };
 
-pub const ACCEPTED: &str = "PDF、DOCX、XLSX、OFD、JPG、PNG";
+pub const ACCEPTED: &str = "PDF、DOCX、XLSX、OFD、JPG、PNG（政策解读另可上传 MP4、MP3）";
 
 fn megabytes(n: usize) -> usize {
     n / (1024 * 1024)
@@ -81,6 +88,10 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Result<FileKind, String> {
         Some(FileKind::Png)
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some(FileKind::Jpeg)
+    } else if bytes.len() > 8 && &bytes[4..8] == b"ftyp" && ext == "mp4" {
+        Some(FileKind::Mp4)
+    } else if (bytes.starts_with(b"ID3") || bytes.starts_with(&[0xFF, 0xFB])) && ext == "mp3" {
+        Some(FileKind::Mp3)
     } else if bytes.starts_with(b"PK\x03\x04") {
         // A ZIP container: the Office formats and OFD are told apart by the name.
         match ext {
@@ -163,6 +174,12 @@ mod tests {
         );
         assert!(sniff("a.zip", b"PK\x03\x04").is_err());
         assert!(sniff("empty.pdf", b"").unwrap_err().contains("空文件"));
+        assert_eq!(
+            sniff("解读.mp4", b"\0\0\0\x18ftypmp42rest"),
+            Ok(FileKind::Mp4)
+        );
+        assert_eq!(sniff("解读.mp3", b"ID3\x04rest"), Ok(FileKind::Mp3));
+        assert!(sniff("x.mp4", b"ID3\x04rest").is_err());
     }
 
     #[test]

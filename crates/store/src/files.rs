@@ -46,6 +46,13 @@ pub struct AttachmentInfo {
 }
 
 impl AttachmentInfo {
+    pub fn is_video(&self) -> bool {
+        self.content_type.starts_with("video/")
+    }
+    pub fn is_audio(&self) -> bool {
+        self.content_type.starts_with("audio/")
+    }
+
     /// The size as a person reads it.
     pub fn size_label(&self) -> String {
         if self.size >= 1024 * 1024 {

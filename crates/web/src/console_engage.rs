@@ -451,6 +451,8 @@ struct SupervisionPage {
     filings: Options,
     today: String,
     year: i32,
+    /// Last year's assessment: unit, score, disclosure component.
+    assessments: Vec<(String, i64, i64)>,
 }
 
 async fn supervision(
@@ -518,6 +520,14 @@ async fn supervision(
             .collect(),
         today: day.to_string(),
         year: day.year(),
+        assessments: state
+            .store
+            .assessments(day.year() - 1)
+            .await?
+            .into_iter()
+            .filter(|(u, _, _)| me.staff().sees_unit(*u))
+            .map(|(u, s, d)| (name(&u), s, d))
+            .collect(),
     }))
 }
 
@@ -595,6 +605,19 @@ async fn supervision_action(
                     posted.get("level"),
                     posted.get("topic"),
                     int("attendance", "参训人次")?,
+                )
+                .await?;
+        }
+        "assessment" => {
+            let unit = unit_of(&state, &me, posted.get("unit")).await?;
+            state
+                .store
+                .set_assessment(
+                    &who,
+                    unit.id,
+                    int("year", "年度")? as i32,
+                    int("score", "总分")?,
+                    int("disclosure_score", "政务公开分项")?,
                 )
                 .await?;
         }

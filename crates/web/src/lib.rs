@@ -77,6 +77,8 @@ pub struct WebConfig {
     pub status_lookups_per_hour: usize,
     /// Opinions, interview questions and messages per client address per hour.
     pub contributions_per_hour: usize,
+    /// Run the website inspection every this many hours (0: only on demand).
+    pub inspect_every_hours: u64,
 }
 
 impl Default for WebConfig {
@@ -86,6 +88,7 @@ impl Default for WebConfig {
             applications_per_hour: 20,
             status_lookups_per_hour: 60,
             contributions_per_hour: 20,
+            inspect_every_hours: 0,
         }
     }
 }
@@ -126,7 +129,7 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+                "default-src 'self'; img-src 'self' data:; media-src 'self' https:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
             ),
         ))
         // Bodies are read by axum's extractors, which all keep to this limit; the routes that
@@ -136,12 +139,34 @@ pub fn router(state: AppState) -> Router {
 
 /// Serve until Ctrl-C / SIGTERM.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    if state.config.inspect_every_hours > 0 {
+        tokio::spawn(inspect_on_schedule(
+            state.store.clone(),
+            state.config.inspect_every_hours,
+        ));
+    }
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await
+}
+
+/// Run the website inspection now and then every `hours` hours (a finding list per run in
+/// the console; the office decides what goes into a notice).
+async fn inspect_on_schedule(store: Store, hours: u64) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(hours * 3600));
+    loop {
+        every.tick().await;
+        match store
+            .run_inspection("system:schedule", apply::today())
+            .await
+        {
+            Ok(run) => tracing::info!(run = run.id, findings = run.findings, "inspection ran"),
+            Err(e) => tracing::error!(error = %e, "scheduled inspection failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

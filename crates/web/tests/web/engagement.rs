@@ -355,8 +355,9 @@ async fn browser_consultation_from_opening_to_feedback() {
         .click()
         .await
         .unwrap();
+    // Wait for the page after publishing (it says when the feedback went out).
     b.wait()
-        .for_element(Locator::Css("form.logout"))
+        .for_element(Locator::XPath("//p[starts-with(text(), '已于')]"))
         .await
         .unwrap();
 
