@@ -143,10 +143,10 @@ enum Command {
         /// A unit's code; without it, the district report
         #[arg(long)]
         unit: Option<String>,
-        /// json | html | csv
+        /// json | html | csv | docx | pdf (docx and pdf need -o)
         #[arg(long, default_value = "json")]
         format: String,
-        /// For CSV: which table (三 or 四)
+        /// For CSV: which table (二, 三 or 四)
         #[arg(long, default_value = "三")]
         table: String,
         /// Write to this file instead of standard output
@@ -878,36 +878,49 @@ async fn report(
         .ok()
         .filter(|y| (2008..=2100).contains(y))
         .ok_or_else(|| Failure(2, format!("年度“{year}”无效，应为四位数字，例如 2021")))?;
-    if !matches!(format, "json" | "html" | "csv") {
+    if !matches!(format, "json" | "html" | "csv" | "docx" | "pdf") {
         return Err(Failure(
             2,
-            format!("格式“{format}”无效：可用 json、html、csv"),
+            format!("格式“{format}”无效：可用 json、html、csv、docx、pdf"),
+        ));
+    }
+    if matches!(format, "docx" | "pdf") && output.is_none() {
+        return Err(Failure(
+            2,
+            format!("{format} 是二进制文件，请用 -o 指定输出文件"),
         ));
     }
     let store = open(&db).await?;
-    let data = store.report_data(year, unit).await?;
-    let text = match format {
-        "json" => serde_json::to_string_pretty(&report_view::to_json(&data))
+    let built = report_view::build(&store, year, unit).await?;
+    let data = &built.data;
+    let bytes: Vec<u8> = match format {
+        "json" => serde_json::to_string_pretty(&report_view::to_json(data))
+            .map_err(|e| Failure(2, e.to_string()))?
+            .into_bytes(),
+        "csv" => report_view::to_csv(data, table)
+            .map_err(|m| Failure(2, m))?
+            .into_bytes(),
+        "docx" => {
+            gongkai_web::report_docs::docx(data, &built.sections).map_err(|m| Failure(2, m))?
+        }
+        "pdf" => gongkai_web::report_docs::pdf(data, &built.sections)
             .map_err(|e| Failure(2, e.to_string()))?,
-        "csv" => report_view::to_csv(&data, table).map_err(|m| Failure(2, m))?,
         _ => {
-            let short = match unit {
-                Some(c) => store
-                    .unit_by_code(c)
-                    .await?
-                    .map(|u| u.display_short().to_string())
-                    .unwrap_or_default(),
-                None => String::new(),
-            };
             let site = store.root_unit().await?.map(|u| u.name).unwrap_or_default();
-            let page = report_view::page(&data, site, &short, format!("/api/v1/reports/{year}"));
-            report_view::html(&page).map_err(|m| Failure(2, m))?
+            let json_url = match unit {
+                Some(c) => format!("/api/v1/reports/{year}?unit={c}"),
+                None => format!("/api/v1/reports/{year}"),
+            };
+            let page = report_view::page(data, site, &built.sections, json_url);
+            report_view::html(&page)
+                .map_err(|m| Failure(2, m))?
+                .into_bytes()
         }
     };
     match output {
-        Some(path) => std::fs::write(&path, text)
+        Some(path) => std::fs::write(&path, bytes)
             .map_err(|e| Failure(2, format!("无法写入 {}：{e}", path.display())))?,
-        None => say!("{text}"),
+        None => say!("{}", String::from_utf8_lossy(&bytes)),
     }
     Ok(())
 }

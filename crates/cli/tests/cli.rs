@@ -349,6 +349,42 @@ fn report_of_the_demo_district_from_the_command_line() {
         "fees in 万元 as a decimal string"
     );
     let rows = v["tables"]["三"]["rows"].as_array().unwrap();
+    // The same report as DOCX and PDF files.
+    let docx = dir.path().join("r.docx");
+    let o = gongkai(&[
+        "report",
+        "--data",
+        data,
+        "--year",
+        "2021",
+        "--format",
+        "docx",
+        "-o",
+        docx.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(&std::fs::read(&docx).unwrap()[..2], b"PK");
+    let pdf = dir.path().join("r.pdf");
+    let o = gongkai(&[
+        "report",
+        "--data",
+        data,
+        "--year",
+        "2021",
+        "--format",
+        "pdf",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    match o.status.code() {
+        Some(0) => assert_eq!(&std::fs::read(&pdf).unwrap()[..5], b"%PDF-"),
+        // Without a CJK font the message names the fix.
+        _ => assert!(stderr(&o).contains("fonts-noto-cjk"), "{}", stderr(&o)),
+    }
+    let o = gongkai(&[
+        "report", "--data", data, "--year", "2021", "--format", "pdf",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "a PDF needs -o");
     assert_eq!(rows[0]["label"], "一、本年新收政府信息公开申请数量");
     assert_eq!(rows[0]["values"][6], 455);
     assert!(
@@ -389,7 +425,7 @@ fn report_of_the_demo_district_from_the_command_line() {
         ),
         (
             vec![
-                "report", "--data", data, "--year", "2021", "--format", "pdf",
+                "report", "--data", data, "--year", "2021", "--format", "odt",
             ],
             "格式",
         ),
@@ -404,6 +440,12 @@ fn report_of_the_demo_district_from_the_command_line() {
                 "report", "--data", data, "--year", "2021", "--format", "csv", "--table", "五",
             ],
             "表",
+        ),
+        (
+            vec![
+                "report", "--data", data, "--year", "2021", "--format", "pdf",
+            ],
+            "-o",
         ),
     ] {
         let o = gongkai(&args);

@@ -10,6 +10,7 @@ pub mod fees;
 pub mod files;
 pub mod ids;
 pub mod letters;
+pub mod narrative;
 pub mod org;
 pub mod publishing;
 pub mod report;

@@ -41,6 +41,33 @@ const BODY_FONTS: &[&str] = &[
     "WenQuanYi Micro Hei",
 ];
 
+/// Heading fonts (黑体), most official first.
+const HEADING_FONTS: &[&str] = &["SimHei", "黑体", "Noto Sans CJK SC", "WenQuanYi Micro Hei"];
+
+/// A cell of a table: its text, spans, and whether it is a header cell.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub text: String,
+    pub colspan: usize,
+    pub rowspan: usize,
+    pub header: bool,
+}
+
+/// A part of a document.
+#[derive(Debug, Clone)]
+pub enum Block {
+    Heading(String),
+    Subheading(String),
+    Paragraph(String),
+    /// A table of `columns` columns; the cells row by row as HTML lays them out (a cell
+    /// covered by a span above or to the left is left out).
+    Table {
+        columns: usize,
+        cells: Vec<Cell>,
+    },
+    Note(String),
+}
+
 struct Fonts {
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
@@ -231,6 +258,59 @@ pub fn letter(title: &str, body: &str) -> Result<Vec<u8>, PdfError> {
 "#,
         title = literal(title),
         body = literal(body),
+        body_fonts = font_list(BODY_FONTS),
+        title_fonts = font_list(TITLE_FONTS),
+    );
+    compile(markup)
+}
+
+/// A report-like document: the title, then headings, paragraphs and tables, A4 in the official
+/// fonts (title 方正小标宋, headings 黑体, body 仿宋).
+pub fn document(title: &str, blocks: &[Block]) -> Result<Vec<u8>, PdfError> {
+    let mut body = String::new();
+    for b in blocks {
+        match b {
+            Block::Heading(h) => body.push_str(&format!(
+                "#v(0.6em)\n#text(font: {}, size: 16pt, {})\n\n",
+                font_list(HEADING_FONTS),
+                literal(h)
+            )),
+            Block::Subheading(h) => body.push_str(&format!(
+                "#text(font: {}, size: 16pt, {})\n\n",
+                font_list(BODY_FONTS),
+                literal(h)
+            )),
+            Block::Paragraph(p) => body.push_str(&format!("#par({})\n\n", literal(p))),
+            Block::Note(n) => body.push_str(&format!("#text(size: 10pt, {})\n\n", literal(n))),
+            Block::Table { columns, cells } => {
+                let cells: Vec<String> = cells
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "table.cell(colspan: {}, rowspan: {}, text(size: 9pt, weight: {}, {}))",
+                            c.colspan.max(1),
+                            c.rowspan.max(1),
+                            if c.header { "\"bold\"" } else { "\"regular\"" },
+                            literal(&c.text)
+                        )
+                    })
+                    .collect();
+                body.push_str(&format!(
+                    "#table(columns: {columns}, align: center + horizon, stroke: 0.5pt, inset: 3pt, {})\n\n",
+                    cells.join(", ")
+                ));
+            }
+        }
+    }
+    let markup = format!(
+        r#"#set document(title: {title})
+#set page(paper: "a4", margin: (top: 37mm, bottom: 35mm, left: 28mm, right: 26mm), numbering: "— 1 —")
+#set text(font: {body_fonts}, size: 16pt, lang: "zh", region: "cn")
+#set par(leading: 0.9em, justify: true, first-line-indent: (amount: 2em, all: true))
+#align(center, text(font: {title_fonts}, size: 22pt, {title}))
+#v(1em)
+{body}"#,
+        title = literal(title),
         body_fonts = font_list(BODY_FONTS),
         title_fonts = font_list(TITLE_FONTS),
     );

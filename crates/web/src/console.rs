@@ -249,6 +249,31 @@ async fn dashboard(State(state): State<AppState>, me: CurrentStaff) -> Result<Re
             today.year() + 1
         ));
     }
+    // Art. 49: last year's reports, the ones due within a month or overdue.
+    let report_year = crate::apply::today().year() - 1;
+    let open_reports: Vec<String> = crate::console_reports::statuses(&state, &me, report_year)
+        .await?
+        .into_iter()
+        .filter(|r| !r.class.is_empty())
+        .map(|r| {
+            format!(
+                "{}：{}年度报告应于 {} 前公布，{}",
+                r.name, report_year, r.due, r.status
+            )
+        })
+        .collect();
+    if !open_reports.is_empty() && staff.role() != gongkai_core::Role::Handler {
+        let shown = open_reports.len().min(5);
+        warnings.push(format!(
+            "年度报告（条例第四十九条）：{}{}",
+            open_reports[..shown].join("；"),
+            if open_reports.len() > shown {
+                format!("；另有 {} 份，见“年度报告”。", open_reports.len() - shown)
+            } else {
+                "。".into()
+            }
+        ));
+    }
     Ok(render(&DashboardPage {
         me: Me::of(&me.0),
         unit_count,

@@ -15,6 +15,7 @@ mod console;
 mod console_apps;
 mod console_engage;
 mod console_pub;
+pub(crate) mod console_reports;
 mod docx;
 mod error;
 mod limit;
@@ -22,6 +23,7 @@ mod portal;
 mod portal_engage;
 mod portal_pub;
 mod posted;
+pub mod report_docs;
 pub mod report_view;
 mod session;
 mod submitter;
@@ -104,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .merge(console_apps::routes())
         .merge(console_pub::routes())
         .merge(console_engage::routes())
+        .merge(console_reports::routes())
         .merge(api::routes())
         .merge(api_apps::routes())
         .fallback(portal::not_found)

@@ -19,6 +19,8 @@ pub fn routes() -> Router<AppState> {
         .route("/reports", get(reports))
         .route("/reports/{year}", get(district_report))
         .route("/reports/{year}/units/{code}", get(unit_report))
+        .route("/reports/{year}/{format}", get(district_file))
+        .route("/reports/{year}/units/{code}/{format}", get(unit_file))
 }
 
 async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
@@ -128,23 +130,54 @@ async fn report_page(
     year: &str,
     code: Option<&str>,
 ) -> Result<Response, AppError> {
+    use crate::report_view;
     let year = parse_report_year(year)?;
-    let data = state.store.report_data(year, code).await?;
-    let short = match code {
-        Some(c) => state
-            .store
-            .unit_by_code(c)
-            .await?
-            .map(|u| u.display_short().to_string())
-            .unwrap_or_default(),
-        None => String::new(),
-    };
+    let built = report_view::build(&state.store, year, code).await?;
+    let versions = state
+        .store
+        .report_versions(built.unit.id, built.scope(), year)
+        .await?;
     let json_url = match code {
         Some(c) => format!("/api/v1/reports/{year}?unit={c}"),
         None => format!("/api/v1/reports/{year}"),
     };
-    let page = crate::report_view::page(&data, site_name(state).await?, &short, json_url);
-    Ok(crate::report_view::response(&page))
+    match versions.first() {
+        // Published: the frozen page, with a warning if records have changed since.
+        Some(v) => {
+            let published: serde_json::Value = serde_json::from_str(&v.data).unwrap_or_default();
+            let changes = report_view::changes(&published, &report_view::to_json(&built.data));
+            let mut html = v.html.clone();
+            if !changes.is_empty() {
+                let items: String = changes
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "<li>{}</li>",
+                            askama::filters::escape(c, askama::filters::Html)
+                                .map(|e| e.to_string())
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                html = html.replacen(
+                    "<article class=\"report\">",
+                    &format!("<div class=\"alert\" role=\"status\" id=\"report-changes\"><p>本报告发布后，以下数据的记录有变化（报告内容未改动，如需更正将发布新版本）：</p><ul>{items}</ul></div><article class=\"report\">"),
+                    1,
+                );
+            }
+            Ok(axum::response::Html(html).into_response())
+        }
+        None => {
+            let mut page = report_view::page(
+                &built.data,
+                site_name(state).await?,
+                &built.sections,
+                json_url,
+            );
+            page.status_note = "本报告尚未正式发布，以下为根据当前记录生成的预览。".into();
+            Ok(report_view::response(&page))
+        }
+    }
 }
 
 async fn district_report(
@@ -159,4 +192,80 @@ async fn unit_report(
     Path((year, code)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     report_page(&state, &year, Some(&code)).await
+}
+
+/// A report as DOCX or PDF: the published version's file, or one made from the records now.
+async fn report_file(
+    state: &AppState,
+    year: &str,
+    code: Option<&str>,
+    format: &str,
+) -> Result<Response, AppError> {
+    use crate::report_view;
+    let pdf = match format {
+        "docx" => false,
+        "pdf" => true,
+        _ => return Err(AppError::NotFound("年度报告可下载为 DOCX 或 PDF。".into())),
+    };
+    let year = parse_report_year(year)?;
+    let built = report_view::build(&state.store, year, code).await?;
+    let versions = state
+        .store
+        .report_versions(built.unit.id, built.scope(), year)
+        .await?;
+    let frozen = match versions.first() {
+        Some(v) => state.store.report_file(v.id, pdf).await?,
+        None => None,
+    };
+    let bytes = match frozen {
+        Some(b) => b,
+        None => {
+            let (data, sections) = (built.data.clone(), built.sections.clone());
+            tokio::task::spawn_blocking(move || {
+                if pdf {
+                    crate::report_docs::pdf(&data, &sections).map_err(|e| match e {
+                        gongkai_pdf::PdfError::NoCjkFont => AppError::Unavailable(format!(
+                            "暂时无法生成 PDF：{e}。可先下载 DOCX 版本。"
+                        )),
+                        other => AppError::Internal(other.to_string()),
+                    })
+                } else {
+                    crate::report_docs::docx(&data, &sections).map_err(AppError::Internal)
+                }
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))??
+        }
+    };
+    let content_type = if pdf {
+        "application/pdf"
+    } else {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    };
+    let name = format!("{}-{year}.{format}", code.unwrap_or("district"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn district_file(
+    State(state): State<AppState>,
+    Path((year, format)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    report_file(&state, &year, None, &format).await
+}
+
+async fn unit_file(
+    State(state): State<AppState>,
+    Path((year, code, format)): Path<(String, String, String)>,
+) -> Result<Response, AppError> {
+    report_file(&state, &year, Some(&code), &format).await
 }

@@ -4,6 +4,7 @@
 use crate::view::render;
 use askama::Template;
 use axum::response::Response;
+use gongkai_core::narrative::{Figures, Prose, SECTIONS};
 use gongkai_core::report::{Format, TABLE3_COLUMNS, TABLE3_NOTE};
 use gongkai_store::report::ReportData;
 use serde_json::{Value, json};
@@ -144,7 +145,7 @@ fn spans(n: usize) -> Vec<usize> {
         .collect()
 }
 
-fn table2_blocks(r: &ReportData) -> Vec<Block2Html> {
+pub(crate) fn table2_blocks(r: &ReportData) -> Vec<Block2Html> {
     r.table2
         .blocks
         .iter()
@@ -179,7 +180,7 @@ pub struct HtmlRow {
     pub values: Vec<u64>,
 }
 
-fn table3_rows(r: &ReportData) -> Vec<HtmlRow> {
+pub(crate) fn table3_rows(r: &ReportData) -> Vec<HtmlRow> {
     let rows = &r.table3.rows;
     let result_rows = rows
         .iter()
@@ -251,16 +252,30 @@ pub struct ReportPage {
     pub rows: Vec<HtmlRow>,
     pub t2: Vec<Block2Html>,
     pub t4: Vec<u64>,
-    pub disclosure_paragraph: String,
-    pub applications_paragraph: String,
-    pub cases_paragraph: String,
-    pub fees_paragraph: String,
+    /// Section 一's five parts, then 五 and 六: (title, paragraphs).
+    pub part_one: Vec<(String, Vec<String>)>,
+    pub part_five: Vec<String>,
+    pub part_six: Vec<String>,
     pub problems: Vec<String>,
     pub json_url: String,
+    /// Above the report: published version and date, or that this is a live preview.
+    pub status_note: String,
+    /// Records changed after publication (shown on a frozen report).
+    pub changes: Vec<String>,
+}
+
+impl ReportPage {
+    /// The report's DOCX or PDF beside its JSON: /reports/Y/docx, /reports/Y/units/C/pdf.
+    pub fn file_url(&self, format: &str) -> String {
+        match self.json_url.split_once("?unit=") {
+            Some((_, code)) => format!("/reports/{}/units/{code}/{format}", self.year),
+            None => format!("/reports/{}/{format}", self.year),
+        }
+    }
 }
 
 /// The subject of the prose: 全区 for the district, the unit's short name otherwise.
-fn subject(r: &ReportData, short: &str) -> String {
+pub fn subject(r: &ReportData, short: &str) -> String {
     if r.scope == "district" {
         "全区".into()
     } else {
@@ -268,108 +283,65 @@ fn subject(r: &ReportData, short: &str) -> String {
     }
 }
 
-pub fn page(r: &ReportData, site_name: String, short_name: &str, json_url: String) -> ReportPage {
+/// The figures the prose can use: the report's, and the fee note of section 六.
+pub fn figures(r: &ReportData) -> Figures {
+    let mut m = r.figure_map();
     let f = &r.figures;
-    let who = subject(r, short_name);
-    let t4 = &r.table4.values;
-    let applications_paragraph = format!(
-        "{}年，{who}共收到政府信息公开申请{}件，上年结转{}件，按时办结{}件，结转下年度继续办理{}件。",
-        r.year,
-        f.applications_received,
-        f.applications_carried_in,
-        f.applications_concluded_on_time,
-        f.applications_carried_out
-    );
-    let cases_paragraph = format!(
-        "{}年，{who}共发生政府信息公开行政复议案件{}件（结果维持{}件，结果纠正{}件，其他结果{}件，尚未审结{}件），行政诉讼案件{}件（结果维持{}件，结果纠正{}件，其他结果{}件，尚未审结{}件）。",
-        r.year,
-        t4[4],
-        t4[0],
-        t4[1],
-        t4[2],
-        t4[3],
-        f.lawsuits,
-        t4[5] + t4[10],
-        t4[6] + t4[11],
-        t4[7] + t4[12],
-        t4[8] + t4[13]
-    );
-    let fees_paragraph = match f.fees_by_unit.len() {
-        0 => format!("{}年，{who}未收取信息处理费。", r.year),
-        1 => {
-            let (unit, _) = f
-                .fees_by_unit
-                .iter()
-                .next()
-                .map(|(u, y)| (u.clone(), *y))
-                .unwrap_or_default();
-            if r.scope == "district" {
-                format!(
-                    "{}年，{who}共收取信息处理费{}元，均为{unit}收取。",
-                    r.year, f.fees_collected_yuan
-                )
-            } else {
-                format!(
-                    "{}年，{who}共收取信息处理费{}元。",
-                    r.year, f.fees_collected_yuan
-                )
-            }
+    let note = match f.fees_by_unit.len() {
+        0 => String::new(),
+        1 if r.scope == "district" => {
+            let unit = f.fees_by_unit.keys().next().cloned().unwrap_or_default();
+            format!("，均为{unit}收取")
         }
-        _ => {
-            let parts: Vec<String> = f
-                .fees_by_unit
+        1 => String::new(),
+        _ => format!(
+            "，其中{}",
+            f.fees_by_unit
                 .iter()
                 .map(|(u, y)| format!("{u}{y}元"))
-                .collect();
-            format!(
-                "{}年，{who}共收取信息处理费{}元，其中{}。",
-                r.year,
-                f.fees_collected_yuan,
-                parts.join("，")
-            )
-        }
+                .collect::<Vec<_>>()
+                .join("，")
+        ),
     };
-    let d = &r.disclosure;
-    let mut disclosure_paragraph = format!(
-        "{}年，{who}通过政府网站主动公开政府信息{}条，其中在政府信息公开目录、重点领域信息公开目录、“五公开”目录等主要目录公开{}条",
-        r.year, d.portal_items, d.major_catalog_items
-    );
-    if d.epidemic_column_items > 0 {
-        disclosure_paragraph.push_str(&format!(
-            "；疫情防控专栏发布信息{}条，其中“六稳”“六保”子栏目{}条",
-            d.epidemic_column_items, d.stability_column_items
-        ));
-    }
-    if d.catalogs_published > 0 {
-        disclosure_paragraph.push_str(&format!(
-            "；编制并公布主动公开基本目录{}个",
-            d.catalogs_published
-        ));
-    }
-    if d.pilot_catalog_items > 0 {
-        disclosure_paragraph.push_str(&format!(
-            "；试点领域基层政务公开标准目录累计载入信息{}条",
-            d.pilot_catalog_items
-        ));
-    }
-    disclosure_paragraph.push('。');
-    if d.documents_evaluated > 0 {
-        let parts: Vec<String> = d
-            .documents_evaluated_by_unit
-            .iter()
-            .map(|(u, n)| format!("{u}文件{n}件"))
-            .collect();
-        disclosure_paragraph.push_str(&format!(
-            "组织开展规范性文件公开属性和有效性评估，共评估{}（合计{}件），调整并重新标注{}件。",
-            parts.join("、"),
-            d.documents_evaluated,
-            d.documents_adjusted
-        ));
-    }
+    m.insert("fees_note".into(), note);
+    m
+}
+
+/// The sections rendered from the prose: (title, text). A section with an unknown placeholder
+/// is shown as written, and the problem is listed by [`gongkai_core::narrative::check`].
+pub fn sections(prose: &Prose, figures: &Figures) -> Vec<(String, String)> {
+    SECTIONS
+        .iter()
+        .map(|(key, title)| {
+            let text = prose.get(*key).cloned().unwrap_or_default();
+            let rendered = gongkai_core::narrative::render(&text, figures).unwrap_or(text);
+            (title.to_string(), rendered)
+        })
+        .collect()
+}
+
+fn paragraphs(text: &str) -> Vec<String> {
+    text.split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The report page from the computed data and its rendered sections.
+pub fn page(
+    r: &ReportData,
+    site_name: String,
+    sections: &[(String, String)],
+    json_url: String,
+) -> ReportPage {
+    let part = |i: usize| sections.get(i).map(|(t, x)| (t.clone(), paragraphs(x)));
+    let part_one = (0..5)
+        .filter_map(part)
+        .map(|(t, p)| (t.trim_start_matches("一、总体情况 ").to_string(), p))
+        .collect();
     ReportPage {
         title: format!("{}{}年政府信息公开工作年度报告", r.unit_name, r.year),
-        t2: table2_blocks(r),
-        disclosure_paragraph,
         site_name,
         year: r.year,
         format_note: match r.format {
@@ -378,13 +350,37 @@ pub fn page(r: &ReportData, site_name: String, short_name: &str, json_url: Strin
         },
         note: TABLE3_NOTE,
         rows: table3_rows(r),
-        t4: t4.to_vec(),
-        applications_paragraph,
-        cases_paragraph,
-        fees_paragraph,
+        t2: table2_blocks(r),
+        t4: r.table4.values.to_vec(),
+        part_one,
+        part_five: part(5).map(|(_, p)| p).unwrap_or_default(),
+        part_six: part(6).map(|(_, p)| p).unwrap_or_default(),
         problems: r.problems.iter().map(|p| p.message.clone()).collect(),
         json_url,
+        status_note: String::new(),
+        changes: Vec::new(),
     }
+}
+
+/// What differs between a published report's data and the records now: figures and table
+/// cells, named for a person.
+pub fn changes(published: &Value, now: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if let (Some(a), Some(b)) = (published["figures"].as_object(), now["figures"].as_object()) {
+        for (k, v) in a {
+            if let Some(w) = b.get(k)
+                && w != v
+            {
+                out.push(format!("{k}：发布时为 {v}，现在记录为 {w}"));
+            }
+        }
+    }
+    for t in ["二", "三", "四"] {
+        if published["tables"][t] != now["tables"][t] {
+            out.push(format!("表{t}的数据与现在的记录不一致"));
+        }
+    }
+    out
 }
 
 /// Render the page (for the CLI, as a string).
@@ -394,4 +390,48 @@ pub fn html(p: &ReportPage) -> Result<String, String> {
 
 pub fn response(p: &ReportPage) -> Response {
     render(p)
+}
+
+/// A report as made now from the records: its data, the prose (the office's draft or the
+/// proposal) and the sections rendered from it.
+pub struct Built {
+    pub data: ReportData,
+    pub unit: gongkai_store::units::Unit,
+    pub prose: Prose,
+    /// Whether the office has saved prose (false: the proposal).
+    pub drafted: bool,
+    pub figures: Figures,
+    pub sections: Vec<(String, String)>,
+}
+
+impl Built {
+    pub fn scope(&self) -> &'static str {
+        self.data.scope
+    }
+}
+
+pub async fn build(
+    store: &gongkai_store::Store,
+    year: i32,
+    code: Option<&str>,
+) -> Result<Built, gongkai_store::StoreError> {
+    let data = store.report_data(year, code).await?;
+    let unit = store
+        .unit_by_code(&data.unit_code)
+        .await?
+        .ok_or_else(|| gongkai_store::StoreError::NotFound("没有这个单位".into()))?;
+    let who = subject(&data, unit.display_short());
+    let (prose, drafted) = store
+        .report_prose(unit.id, year, &who, data.scope == "district")
+        .await?;
+    let figures = figures(&data);
+    let sections = sections(&prose, &figures);
+    Ok(Built {
+        data,
+        unit,
+        prose,
+        drafted,
+        figures,
+        sections,
+    })
 }

@@ -818,8 +818,9 @@ fn which(name: &str) -> Option<std::path::PathBuf> {
 
 #[tokio::test]
 async fn the_annual_report_page_and_its_open_data() {
-    let app = spawn_app().await;
-    app.store.create_demo().await.unwrap();
+    let mut app = spawn_app().await;
+    // The demo's records come with new accounts (and passwords).
+    app.accounts = app.store.create_demo().await.unwrap();
     let c = app.client();
     let list = c
         .get(app.url("/reports"))
@@ -873,4 +874,140 @@ async fn the_annual_report_page_and_its_open_data() {
     }
     let r = c.get(app.url("/api/v1/reports/abc")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // Before publication the page says it is a preview; the DOCX is made from the records.
+    assert!(html.contains("尚未正式发布"));
+    assert!(html.contains("全年通过政府网站主动公开政府信息41600条"));
+    let docx = c.get(app.url("/reports/2021/docx")).send().await.unwrap();
+    assert_eq!(docx.status(), StatusCode::OK);
+    assert_eq!(&docx.bytes().await.unwrap()[..2], b"PK");
+
+    // The office edits the prose: a placeholder that does not exist and a figure typed by hand
+    // are named, and publishing is refused.
+    let (office, csrf) = app.login("admin").await;
+    let page = office
+        .get(app.url("/console/reports?year=2021"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("2022-03-31") && page.contains("2022-01-31"));
+    // The dashboard reminds the office of last year's reports not yet published (Art. 49).
+    let dash = office
+        .get(app.url("/console"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(dash.contains("年度报告（条例第四十九条）"), "{dash}");
+    let builder = office
+        .get(app.url("/console/reports/2021?unit="))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(builder.contains("{portal_items}"));
+    let sections = ["s1_1", "s1_2", "s1_3", "s1_4", "s1_5", "s5", "s6"];
+    let proposal: Vec<(String, String)> = sections
+        .iter()
+        .map(|k| {
+            let start = builder.find(&format!("name=\"{k}\"")).unwrap();
+            let open = start + builder[start..].find('>').unwrap() + 1;
+            let close = open + builder[open..].find("</textarea>").unwrap();
+            (
+                k.to_string(),
+                builder[open..close]
+                    .replace("&#x22;", "\"")
+                    .replace("&quot;", "\""),
+            )
+        })
+        .collect();
+    let post = |edits: Vec<(String, String)>, action: &'static str, note: &'static str| {
+        let mut form: Vec<(String, String)> = vec![
+            ("csrf".into(), csrf.clone()),
+            ("action".into(), action.into()),
+            ("note".into(), note.into()),
+        ];
+        form.extend(edits);
+        office
+            .post(app.url("/console/reports/2021?unit="))
+            .form(&form)
+            .send()
+    };
+    let mut bad = proposal.clone();
+    bad[1].1 = "全年收到申请455件，另有{no_such_figure}件。".into();
+    let r = post(bad, "publish", "").await.unwrap();
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("未发布") && page.contains("{no_such_figure}"),
+        "{page}"
+    );
+    assert!(page.contains("数字 455 是手工填写的"));
+    assert!(
+        c.get(app.url("/reports/2021"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("尚未正式发布")
+    );
+
+    // Published: the portal shows the frozen version.
+    let r = post(proposal.clone(), "publish", "").await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = c
+        .get(app.url("/reports/2021"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("第 1 版") && !html.contains("尚未正式发布"));
+    assert!(!html.contains("id=\"report-changes\""));
+    // Records changed later show as a warning; the report itself does not change.
+    app.store
+        .add_training(
+            "test",
+            chrono::NaiveDate::from_ymd_opt(2021, 12, 1).unwrap(),
+            "district",
+            "补充培训",
+            40,
+        )
+        .await
+        .unwrap();
+    let html = c
+        .get(app.url("/reports/2021"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"report-changes\"") && html.contains("trainings"));
+    assert!(html.contains("组织政务公开业务培训3场"));
+    // A correction needs a note and makes version 2.
+    let r = post(proposal.clone(), "publish", "").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = post(proposal, "publish", "补录12月培训").await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = c
+        .get(app.url("/reports/2021"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("第 2 版") && html.contains("补录12月培训") && html.contains("培训4场"));
+    let docx = c.get(app.url("/reports/2021/docx")).send().await.unwrap();
+    assert_eq!(&docx.bytes().await.unwrap()[..2], b"PK");
 }
