@@ -18,6 +18,7 @@ mod console_pub;
 pub(crate) mod console_reports;
 mod docx;
 mod error;
+pub mod hant;
 mod limit;
 mod portal;
 mod portal_engage;
@@ -148,9 +149,14 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::i
             state.config.inspect_every_hours,
         ));
     }
+    // The 繁體 view rewrites paths, so it wraps the router (it must run before routing).
+    // (An outer router's middleware runs before the inner router routes.)
+    let app = Router::new()
+        .fallback_service(router(state))
+        .layer(axum::middleware::from_fn(hant::layer));
     axum::serve(
         listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await

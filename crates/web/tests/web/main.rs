@@ -1011,3 +1011,59 @@ async fn the_annual_report_page_and_its_open_data() {
     let docx = c.get(app.url("/reports/2021/docx")).send().await.unwrap();
     assert_eq!(&docx.bytes().await.unwrap()[..2], b"PK");
 }
+
+#[tokio::test]
+async fn every_portal_page_exists_in_traditional_characters() {
+    let app = spawn_app().await;
+    let c = app.client();
+    let home = c
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        home.contains("href=\"/hant/\" lang=\"zh-Hant\">繁體</a>"),
+        "{home}"
+    );
+    let r = c.get(app.url("/hant/apply")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-language"], "zh-Hant");
+    let page = r.text().await.unwrap();
+    assert!(page.contains("<html lang=\"zh-Hant\">"));
+    assert!(page.contains("政府信息公開申請") && !page.contains("政府信息公开申请"));
+    // Links stay in the traditional view; the stylesheet does not move; the switch goes back.
+    assert!(
+        page.contains("href=\"/hant/apply/status\"") && page.contains("action=\"/hant/apply\"")
+    );
+    assert!(page.contains("href=\"/static/site.css\""));
+    assert!(page.contains("href=\"/apply\" lang=\"zh-CN\">简体</a>"));
+    // A unit guide, a 404 in traditional characters, and files that are the same in both.
+    let r = c.get(app.url("/hant/units/py-zjj")).send().await.unwrap();
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("廣州市番禺區住房和城鄉建設局")
+    );
+    let r = c.get(app.url("/hant/no-such-page")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.text().await.unwrap().contains("頁面不存在"));
+    let r = c
+        .get(app.url("/hant/static/site.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PERMANENT_REDIRECT);
+    // A form posted from the traditional page works, and answers in traditional characters.
+    let r = c
+        .post(app.url("/hant/apply/status"))
+        .form(&[("code", "x"), ("password", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("請填寫查詢碼和查詢密碼"));
+}
