@@ -56,7 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/campaigns", post(add_campaign))
         .route("/console/campaigns/{id}", get(campaign).post(evaluate))
         .route("/console/decisions", get(decisions).post(set_decision))
-        .route("/console/catalogs", get(catalogs))
+        .route("/console/catalogs", get(catalogs).post(publish_catalog))
         .route(
             "/console/publication-attachments/{id}",
             get(attachment_file),
@@ -1276,10 +1276,22 @@ async fn set_decision(
 struct CatalogsPage {
     me: Me,
     rows: Vec<(String, gongkai_store::normative::BasicCatalog, usize)>,
+    units: Options,
+    is_office: bool,
+    year: i32,
+    error: String,
 }
 
 async fn catalogs(State(state): State<AppState>, me: CurrentStaff) -> Result<Response, AppError> {
-    can_read(&me)?;
+    catalogs_view(&state, &me, String::new()).await
+}
+
+async fn catalogs_view(
+    state: &AppState,
+    me: &CurrentStaff,
+    error: String,
+) -> Result<Response, AppError> {
+    can_read(me)?;
     let units = state.store.units().await?;
     let mut rows = Vec::new();
     for c in state.store.basic_catalogs(None).await? {
@@ -1294,8 +1306,95 @@ async fn catalogs(State(state): State<AppState>, me: CurrentStaff) -> Result<Res
             .unwrap_or_default();
         rows.push((unit, c, n));
     }
-    Ok(render(&CatalogsPage {
+    let status = if error.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = CatalogsPage {
         me: Me::of(&me.0),
         rows,
-    }))
+        units: unit_options(state, me).await?,
+        is_office: me.staff().role() == Role::OfficeAdmin,
+        year: today().year(),
+        error,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CatalogForm {
+    csrf: String,
+    unit: String,
+    year: String,
+    title: String,
+    entries: String,
+}
+
+/// Publish a unit's 主动公开基本目录: one line per item, `事项|依据|时限|责任科室`; with no lines,
+/// one item per top-level column of the unit with the statutory basis and time limit.
+async fn publish_catalog(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    ChForm(f): ChForm<CatalogForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&f.csrf)?;
+    require_office(&me)?;
+    let unit = unit_for(&state, &me, &f.unit).await?;
+    let Some(year) = f
+        .year
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2008..=2100).contains(y))
+    else {
+        return catalogs_view(&state, &me, "请填写有效的年度".into()).await;
+    };
+    let mut entries: Vec<gongkai_store::normative::BasicCatalogEntry> = f
+        .entries
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let mut parts = l.split(['|', '｜']).map(str::trim);
+            gongkai_store::normative::BasicCatalogEntry {
+                column_id: None,
+                item: parts.next().unwrap_or("").to_string(),
+                basis: parts.next().unwrap_or("").to_string(),
+                deadline: parts.next().unwrap_or("").to_string(),
+                section: parts.next().unwrap_or("").to_string(),
+            }
+        })
+        .collect();
+    if entries.is_empty() {
+        entries = state
+            .store
+            .column_tree(unit.id, false)
+            .await?
+            .into_iter()
+            .filter(|n| n.depth == 0)
+            .map(|n| gongkai_store::normative::BasicCatalogEntry {
+                column_id: Some(n.column.id),
+                item: n.column.name,
+                basis: "《中华人民共和国政府信息公开条例》第二十条、第二十一条".into(),
+                deadline: "信息形成或者变更之日起20个工作日内".into(),
+                section: unit.office_name.clone(),
+            })
+            .collect();
+    }
+    let title = if f.title.trim().is_empty() {
+        format!("{}主动公开基本目录（{year}年版）", unit.display_short())
+    } else {
+        f.title.trim().to_string()
+    };
+    match state
+        .store
+        .publish_basic_catalog(&actor(&me), unit.id, year, &title, &entries, today())
+        .await
+    {
+        Ok(c) => Ok(Redirect::to(&format!("/catalogs/{}", c.id)).into_response()),
+        Err(e) if e.is_client_error() => catalogs_view(&state, &me, e.to_string()).await,
+        Err(e) => Err(e.into()),
+    }
 }

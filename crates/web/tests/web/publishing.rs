@@ -70,6 +70,47 @@ async fn draft_review_publish_read_and_withdraw() {
         .column
         .id;
 
+    // The office publishes the unit's basic catalog: one item per column unless listed.
+    let r = office
+        .post(app.url("/console/catalogs"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("unit", "py-zjj"),
+            ("year", "二〇二一"),
+            ("entries", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = office
+        .post(app.url("/console/catalogs"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("unit", "py-zjj"),
+            ("year", "2021"),
+            ("entries", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let catalog_url = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, page) = text(&app.client(), app.url(&catalog_url)).await;
+    assert!(page.contains("主动公开基本目录（2021年版）") && page.contains("财政预算决算"));
+    let r = office
+        .post(app.url("/console/catalogs"))
+        .form(&[("csrf", csrf.as_str()), ("unit", "py-zjj"), ("year", "2022"), ("title", "住建局重点工作目录"), ("entries", "建筑工地扬尘治理|《大气污染防治法》|每月|建管科\n房屋安全鉴定|条例第二十条|20个工作日|房管科")])
+        .send()
+        .await
+        .unwrap();
+    let (_, page) = text(
+        &app.client(),
+        app.url(r.headers()["location"].to_str().unwrap()),
+    )
+    .await;
+    assert!(page.contains("建筑工地扬尘治理") && page.contains("房管科"));
+
     // An editor drafts; a missing column is named next to the field, the input kept.
     let (editor, csrf) = app.login("zjj-editor").await;
     let form = |with_column: bool| {
