@@ -31,6 +31,61 @@ const TOPICS: &[&str] = &[
 ];
 
 impl Store {
+    /// A published announcement of a consultation or interview, in the unit's column for them
+    /// (set up with the portal); returns its id.
+    async fn announce(
+        &self,
+        unit_id: i64,
+        column: &str,
+        title: &str,
+        on: NaiveDate,
+        tag: &str,
+        n: usize,
+    ) -> Result<i64> {
+        let column_id = self.announcement_column("demo", unit_id, column).await?;
+        let set_up = day(2019, 1, 2)
+            .and_hms_opt(9, 0, 0)
+            .unwrap_or_default()
+            .and_utc();
+        on_pool!(self, p => sqlx::query("UPDATE columns SET created_at = $1 WHERE id = $2")
+            .bind(set_up).bind(column_id).execute(p).await?.rows_affected());
+        let unit = self
+            .unit_by_id(unit_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("演示单位未建立".into()))?;
+        let index_no = format!("{}/2021-{tag}{n:03}", unit.code.to_uppercase());
+        let item = BulkItem {
+            unit_id,
+            index_no: index_no.clone(),
+            title: title.to_string(),
+            summary: String::new(),
+            formed_on: on,
+            published_on: on,
+            publisher: unit.name.clone(),
+            doc_number: String::new(),
+            topic: "综合政务".into(),
+            genre: "announcement".into(),
+            validity: String::new(),
+            body: format!("<p>{title}</p>"),
+            column_ids: vec![column_id],
+            reviews: vec![
+                ("submit", format!("{}信息编辑", unit.display_short())),
+                ("first", format!("{}科室负责人", unit.display_short())),
+                ("second", format!("{}办公室主任", unit.display_short())),
+                ("final", format!("{}分管领导", unit.display_short())),
+                ("secrecy", format!("{}保密审查员", unit.display_short())),
+            ],
+            media_form: String::new(),
+        };
+        let mut tx = self.begin_write().await?;
+        insert_bulk(&mut tx, &[item]).await?;
+        tx.commit().await?;
+        self.publication_by_index(&index_no)
+            .await?
+            .map(|p| p.id)
+            .ok_or_else(|| StoreError::Internal("announcement not stored".into()))
+    }
+
     pub(crate) async fn create_demo_engagement(&self) -> Result<()> {
         let units = self.units().await?;
         let root = units
@@ -58,6 +113,9 @@ impl Store {
             let opens = day(2021, 1 + (i as u32 % 11), 1 + (i as u32 * 3 % 25));
             let closes = opens + chrono::Days::new(21);
             let title = format!("关于公开征求《{}》意见的公告", TOPICS[i % TOPICS.len()]);
+            let announcement = self
+                .announce(unit, "调查征集", &title, opens, "C", i)
+                .await?;
             let c = self
                 .create_consultation(
                     "demo",
@@ -70,6 +128,7 @@ impl Store {
                         opens_on: opens.to_string(),
                         closes_on: closes.to_string(),
                     },
+                    Some(announcement),
                 )
                 .await?;
             for k in 0..(i % 4) {
@@ -110,16 +169,21 @@ impl Store {
         for i in 0..INTERVIEWS {
             let unit = unit_ids[(i * 3) % unit_ids.len()];
             let on = day(2021, 1 + (i as u32 % 12), 10 + (i as u32 % 15));
+            let title = format!("在线访谈：解读{}", TOPICS[i % TOPICS.len()]);
+            let announcement = self
+                .announce(unit, "在线访谈", &title, on - chrono::Days::new(7), "V", i)
+                .await?;
             let v = self
                 .create_interview(
                     "demo",
                     unit,
                     &InterviewInput {
-                        title: format!("在线访谈：解读{}", TOPICS[i % TOPICS.len()]),
+                        title,
                         scheduled_on: on.to_string(),
                         guests: "区有关部门负责同志".into(),
                         summary: "围绕政策要点、办理流程回应群众关切。".into(),
                     },
+                    Some(announcement),
                 )
                 .await?;
             let q = self

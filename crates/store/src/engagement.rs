@@ -25,6 +25,8 @@ pub struct Consultation {
     pub closes_on: NaiveDate,
     pub feedback: String,
     pub feedback_on: Option<NaiveDate>,
+    /// The announcement, reviewed and published through the workflow.
+    pub publication_id: Option<i64>,
 }
 
 impl Consultation {
@@ -46,8 +48,8 @@ impl Consultation {
     }
 }
 
-const CONSULTATION_COLUMNS: &str =
-    "id, unit_id, title, draft, explanation, opens_on, closes_on, feedback, feedback_on";
+const CONSULTATION_COLUMNS: &str = "id, unit_id, title, draft, explanation, opens_on, closes_on, \
+     feedback, feedback_on, publication_id";
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -120,10 +122,12 @@ pub struct Interview {
     pub summary: String,
     pub transcript: String,
     pub video_url: String,
+    /// The announcement, reviewed and published through the workflow.
+    pub publication_id: Option<i64>,
 }
 
 const INTERVIEW_COLUMNS: &str =
-    "id, unit_id, title, scheduled_on, guests, summary, transcript, video_url";
+    "id, unit_id, title, scheduled_on, guests, summary, transcript, video_url, publication_id";
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -300,14 +304,33 @@ fn check_contribution(kind: &str, c: &ContributionInput) -> Vec<FieldError> {
 }
 
 impl Store {
+    /// Whether the public may see an engagement item: its announcement is published.
+    pub async fn announced(&self, publication_id: Option<i64>) -> Result<bool> {
+        Ok(match publication_id {
+            Some(id) => self
+                .publication(id)
+                .await?
+                .is_some_and(|p| p.status() == gongkai_core::publishing::Status::Published),
+            None => false,
+        })
+    }
+
+    /// The unit's column for announcements of a kind (调查征集, 在线访谈), made when missing.
+    pub async fn announcement_column(&self, actor: &str, unit_id: i64, name: &str) -> Result<i64> {
+        let tree = self.column_tree(unit_id, false).await?;
+        if let Some(n) = tree.iter().find(|n| n.column.name == name && n.depth == 0) {
+            return Ok(n.column.id);
+        }
+        Ok(self
+            .add_column(actor, unit_id, None, name, "portal", "as_needed")
+            .await?
+            .id)
+    }
+
     // ---- consultations ----
 
-    pub async fn create_consultation(
-        &self,
-        actor: &str,
-        unit_id: i64,
-        input: &ConsultationInput,
-    ) -> Result<Consultation> {
+    /// Check a consultation before its announcement is drafted.
+    pub fn check_consultation(input: &ConsultationInput) -> Result<(NaiveDate, NaiveDate)> {
         let mut errs = Vec::new();
         if let Err(m) = check_text("标题", &input.title, true, 200) {
             errs.push(field("title", m));
@@ -322,15 +345,28 @@ impl Store {
         {
             errs.push(field("closes_on", "截止日期不能早于开始日期"));
         }
-        let (Some(opens), Some(closes), true) = (opens, closes, errs.is_empty()) else {
-            return Err(StoreError::Invalid(errs));
-        };
+        match (opens, closes, errs.is_empty()) {
+            (Some(o), Some(c), true) => Ok((o, c)),
+            _ => Err(StoreError::Invalid(errs)),
+        }
+    }
+
+    /// A consultation announced by `publication_id` (which goes through the review workflow).
+    pub async fn create_consultation(
+        &self,
+        actor: &str,
+        unit_id: i64,
+        input: &ConsultationInput,
+        publication_id: Option<i64>,
+    ) -> Result<Consultation> {
+        let (opens, closes) = Store::check_consultation(input)?;
         let mut tx = self.begin_write().await?;
         let c: Consultation = on_tx!(&mut tx, c => sqlx::query_as::<_, Consultation>(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO consultations (unit_id, title, draft, explanation, opens_on, closes_on, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {CONSULTATION_COLUMNS}")))
-            .bind(unit_id).bind(input.title.trim()).bind(input.draft.trim())
+            "INSERT INTO consultations (unit_id, title, draft, explanation, opens_on, closes_on, created_by, created_at, publication_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {CONSULTATION_COLUMNS}")))
+            .bind(unit_id).bind(input.title.trim()).bind(crate::publishing::sanitise(input.draft.trim()))
             .bind(input.explanation.trim()).bind(opens).bind(closes).bind(actor).bind(now())
+            .bind(publication_id)
             .fetch_one(c).await?);
         audit::append(
             &mut tx,
@@ -518,11 +554,13 @@ impl Store {
 
     // ---- interviews ----
 
+    /// An interview announced by `publication_id` (which goes through the review workflow).
     pub async fn create_interview(
         &self,
         actor: &str,
         unit_id: i64,
         input: &InterviewInput,
+        publication_id: Option<i64>,
     ) -> Result<Interview> {
         let mut errs = Vec::new();
         if let Err(m) = check_text("访谈主题", &input.title, true, 200) {
@@ -534,10 +572,10 @@ impl Store {
         };
         let mut tx = self.begin_write().await?;
         let i: Interview = on_tx!(&mut tx, c => sqlx::query_as::<_, Interview>(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO interviews (unit_id, title, scheduled_on, guests, summary, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {INTERVIEW_COLUMNS}")))
+            "INSERT INTO interviews (unit_id, title, scheduled_on, guests, summary, created_by, created_at, publication_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {INTERVIEW_COLUMNS}")))
             .bind(unit_id).bind(input.title.trim()).bind(on).bind(input.guests.trim())
-            .bind(input.summary.trim()).bind(actor).bind(now()).fetch_one(c).await?);
+            .bind(input.summary.trim()).bind(actor).bind(now()).bind(publication_id).fetch_one(c).await?);
         audit::append(
             &mut tx,
             actor,

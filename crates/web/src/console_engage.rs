@@ -186,6 +186,38 @@ async fn engagement(State(state): State<AppState>, me: CurrentStaff) -> Result<R
     Ok(render(&page))
 }
 
+/// Draft the announcement of a consultation or interview in the unit's column for them; it goes
+/// through the review workflow like any publication, and the public sees the item once it is
+/// published. Returns the publication's id.
+async fn announce(
+    state: &AppState,
+    me: &CurrentStaff,
+    unit: &Unit,
+    column: &str,
+    title: &str,
+    summary: &str,
+    body: &str,
+) -> Result<i64, AppError> {
+    let column_id = state
+        .store
+        .announcement_column(&actor(me), unit.id, column)
+        .await?;
+    let input = gongkai_store::publishing::PublicationInput {
+        title: title.to_string(),
+        summary: summary.chars().take(1000).collect(),
+        formed_on: today().to_string(),
+        genre: "announcement".into(),
+        body: body.to_string(),
+        column_ids: vec![column_id],
+        ..Default::default()
+    };
+    Ok(state
+        .store
+        .create_publication(me.staff(), unit.id, &input, today())
+        .await?
+        .id)
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ConsultationForm {
@@ -202,9 +234,27 @@ async fn create_consultation(
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
     let unit = unit_of(&state, &me, &f.unit).await?;
+    let (opens, closes) = gongkai_store::Store::check_consultation(&f.input)?;
+    let body = format!(
+        "{}<p>征集时间：{opens} 至 {closes}。</p><h2>起草说明</h2><p>{}</p>",
+        f.input.draft,
+        askama::filters::escape(f.input.explanation.trim(), askama::filters::Html)
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    );
+    let announcement = announce(
+        &state,
+        &me,
+        &unit,
+        "调查征集",
+        &f.input.title,
+        &f.input.explanation,
+        &body,
+    )
+    .await?;
     let c = state
         .store
-        .create_consultation(&actor(&me), unit.id, &f.input)
+        .create_consultation(&actor(&me), unit.id, &f.input, Some(announcement))
         .await?;
     Ok(Redirect::to(&format!("/console/consultations/{}", c.id)).into_response())
 }
@@ -213,6 +263,7 @@ async fn create_consultation(
 #[template(path = "console/consultation.html")]
 struct ConsultationPage {
     me: Me,
+    announcement: Option<gongkai_store::publishing::Publication>,
     c: Consultation,
     stage: &'static str,
     opinions: Vec<Contribution>,
@@ -231,8 +282,13 @@ async fn consultation(
         .await?
         .filter(|c| me.staff().sees_unit(c.unit_id))
         .ok_or_else(|| AppError::NotFound("没有这项调查征集。".into()))?;
+    let announcement = match c.publication_id {
+        Some(id) => state.store.publication(id).await?,
+        None => None,
+    };
     Ok(render(&ConsultationPage {
         me: Me::of(&me.0),
+        announcement,
         stage: c.stage(today()),
         opinions: state
             .store
@@ -288,9 +344,32 @@ async fn create_interview(
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
     let unit = unit_of(&state, &me, &f.unit).await?;
+    if f.input.title.trim().is_empty() {
+        return Err(StoreError::invalid("title", "请填写访谈主题").into());
+    }
+    let day = parse_day(&f.input.scheduled_on, "访谈日期")?;
+    let body = format!(
+        "<p>访谈日期：{day}</p><p>嘉宾：{}</p><p>{}</p><p>欢迎网友在访谈前提问。</p>",
+        askama::filters::escape(f.input.guests.trim(), askama::filters::Html)
+            .map(|e| e.to_string())
+            .unwrap_or_default(),
+        askama::filters::escape(f.input.summary.trim(), askama::filters::Html)
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    );
+    let announcement = announce(
+        &state,
+        &me,
+        &unit,
+        "在线访谈",
+        &f.input.title,
+        &f.input.summary,
+        &body,
+    )
+    .await?;
     let v = state
         .store
-        .create_interview(&actor(&me), unit.id, &f.input)
+        .create_interview(&actor(&me), unit.id, &f.input, Some(announcement))
         .await?;
     Ok(Redirect::to(&format!("/console/interviews/{}", v.id)).into_response())
 }
@@ -299,6 +378,7 @@ async fn create_interview(
 #[template(path = "console/interview.html")]
 struct InterviewPage {
     me: Me,
+    announcement: Option<gongkai_store::publishing::Publication>,
     v: Interview,
     questions: Vec<Contribution>,
     can_manage: bool,
@@ -316,8 +396,13 @@ async fn interview(
         .await?
         .filter(|v| me.staff().sees_unit(v.unit_id))
         .ok_or_else(|| AppError::NotFound("没有这场访谈。".into()))?;
+    let announcement = match v.publication_id {
+        Some(id) => state.store.publication(id).await?,
+        None => None,
+    };
     Ok(render(&InterviewPage {
         me: Me::of(&me.0),
+        announcement,
         questions: state
             .store
             .contributions("question", Some(id), None, false)

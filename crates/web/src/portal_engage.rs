@@ -44,14 +44,22 @@ struct IndexPage {
 
 async fn index(State(state): State<AppState>) -> Result<Response, AppError> {
     let day = today();
+    let mut consultations = Vec::new();
+    for c in state.store.consultations(None).await? {
+        if consultations.len() < 50 && state.store.announced(c.publication_id).await? {
+            consultations.push(c);
+        }
+    }
+    let mut interviews = Vec::new();
+    for v in state.store.interviews(None).await? {
+        if interviews.len() < 30 && state.store.announced(v.publication_id).await? {
+            interviews.push(v);
+        }
+    }
     Ok(render(&IndexPage {
         site_name: site_name(&state).await?,
-        consultations: state
-            .store
-            .consultations(None)
-            .await?
+        consultations: consultations
             .into_iter()
-            .take(50)
             .map(|c| {
                 let stage = c.stage(day);
                 (c, stage)
@@ -65,6 +73,22 @@ async fn index(State(state): State<AppState>) -> Result<Response, AppError> {
             .take(30)
             .collect(),
     }))
+}
+
+/// A consultation the public may see: its announcement is published.
+async fn announced_consultation(state: &AppState, id: i64) -> Result<Consultation, AppError> {
+    match state.store.consultation(id).await? {
+        Some(c) if state.store.announced(c.publication_id).await? => Ok(c),
+        _ => Err(missing("这项调查征集")),
+    }
+}
+
+/// An interview the public may see: its announcement is published.
+async fn announced_interview(state: &AppState, id: i64) -> Result<Interview, AppError> {
+    match state.store.interview(id).await? {
+        Some(v) if state.store.announced(v.publication_id).await? => Ok(v),
+        _ => Err(missing("这场访谈")),
+    }
 }
 
 /// A contribution the public sends, checked and rate-limited; `Err` is the page again.
@@ -113,11 +137,7 @@ async fn consultation_page(
     errors: Errors,
     thanks: bool,
 ) -> Result<Response, AppError> {
-    let c = state
-        .store
-        .consultation(id)
-        .await?
-        .ok_or_else(|| missing("这项调查征集"))?;
+    let c = announced_consultation(state, id).await?;
     let day = today();
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -163,11 +183,7 @@ async fn opinion(
     ChForm(input): ChForm<ContributionInput>,
 ) -> Result<Response, AppError> {
     let id = id_of(&id, "这项调查征集")?;
-    let c = state
-        .store
-        .consultation(id)
-        .await?
-        .ok_or_else(|| missing("这项调查征集"))?;
+    let c = announced_consultation(&state, id).await?;
     if !c.is_open(today()) {
         return Err(AppError::Store(StoreError::Refused(format!(
             "本次征集{}，不再接收意见。",
@@ -215,11 +231,7 @@ async fn interview_page(
     errors: Errors,
     thanks: bool,
 ) -> Result<Response, AppError> {
-    let v = state
-        .store
-        .interview(id)
-        .await?
-        .ok_or_else(|| missing("这场访谈"))?;
+    let v = announced_interview(state, id).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -263,11 +275,7 @@ async fn question(
     ChForm(input): ChForm<ContributionInput>,
 ) -> Result<Response, AppError> {
     let id = id_of(&id, "这场访谈")?;
-    let v = state
-        .store
-        .interview(id)
-        .await?
-        .ok_or_else(|| missing("这场访谈"))?;
+    let v = announced_interview(&state, id).await?;
     if today() > v.scheduled_on {
         return Err(AppError::Store(StoreError::Refused(
             "访谈已经举行，不再征集问题。".into(),

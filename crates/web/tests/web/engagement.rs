@@ -33,13 +33,61 @@ async fn open_consultation(app: &App) -> String {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    r.headers()["location"]
+    let id = r.headers()["location"]
         .to_str()
         .unwrap()
         .rsplit('/')
         .next()
         .unwrap()
-        .to_string()
+        .to_string();
+    // Not public until its announcement has been through the reviews.
+    let public = app.client();
+    let r = public
+        .get(app.url(&format!("/consultations/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let (_, page) = text(&editor, app.url(&format!("/console/consultations/{id}"))).await;
+    assert!(page.contains("公告经审核发布后"));
+    let announcement = app
+        .store
+        .consultation(id.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .publication_id
+        .unwrap();
+    publish(app, announcement).await;
+    id
+}
+
+/// Take a publication through submission, the three reviews and the secrecy review.
+async fn publish(app: &App, id: i64) {
+    use gongkai_store::publishing::ReviewInput;
+    let staff =
+        |u: &'static str| async move { app.store.staff_by_username(u).await.unwrap().unwrap() };
+    app.store
+        .submit_publication(&staff("zjj-editor").await, id)
+        .await
+        .unwrap();
+    let three = ["text", "facts", "format"].map(String::from).to_vec();
+    for (who, ticked) in [
+        ("zjj-reviewer", three.clone()),
+        ("zjj-reviewer2", three.clone()),
+        ("zjj-leader", three),
+        ("zjj-reviewer", vec!["secrets".into(), "privacy".into()]),
+    ] {
+        let r = ReviewInput {
+            passed: true,
+            ticked,
+            ..Default::default()
+        };
+        app.store
+            .review_publication(&staff(who).await, id, &r, today())
+            .await
+            .unwrap();
+    }
 }
 
 #[tokio::test]
