@@ -4,6 +4,7 @@
 mod applications;
 mod engagement;
 mod publishing;
+mod report_outputs;
 
 use gongkai_store::Store;
 use gongkai_store::demo::DemoAccount;
