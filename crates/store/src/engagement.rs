@@ -1213,7 +1213,7 @@ impl Store {
         let from_month = format!("{year}-01");
         let to_month = format!("{year}-12");
         let posts: Vec<(String, i64)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT a.name, SUM(m.posts) FROM media_posts m JOIN media_accounts a ON a.id = m.account_id \
+            "SELECT a.name, CAST(SUM(m.posts) AS BIGINT) FROM media_posts m JOIN media_accounts a ON a.id = m.account_id \
              WHERE m.month >= $1 AND m.month <= $2 AND ($3 IS NULL OR a.unit_id = $3) GROUP BY a.name")
             .bind(&from_month).bind(&to_month).bind(unit_id).fetch_all(p).await?);
         f.new_media_posts = posts
