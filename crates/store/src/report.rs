@@ -629,3 +629,20 @@ impl Store {
         )
     }
 }
+
+impl Store {
+    /// Applications received in `year` by unit (short names), most first.
+    pub async fn received_by_unit(&self, year: i32) -> Result<Vec<(String, u64)>> {
+        let (from, to) = year_bounds(year);
+        let rows: Vec<(String, String, i64)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT u.short_name, u.name, COUNT(DISTINCT e.application_id) FROM application_events e \
+             JOIN applications a ON a.id = e.application_id JOIN units u ON u.id = a.unit_id \
+             WHERE e.kind = 'received' AND e.on_date >= $1 AND e.on_date <= $2 \
+             GROUP BY u.id, u.short_name, u.name ORDER BY 3 DESC")
+            .bind(from).bind(to).fetch_all(p).await?);
+        Ok(rows
+            .into_iter()
+            .map(|(short, name, n)| (if short.is_empty() { name } else { short }, n.max(0) as u64))
+            .collect())
+    }
+}

@@ -107,6 +107,7 @@ struct ListPage {
     me: Me,
     year: i32,
     rows: Vec<StatusRow>,
+    charts: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -124,10 +125,38 @@ async fn list(
     if !(2008..=2100).contains(&year) {
         return Err(AppError::BadRequest("年度不在有效范围内。".into()));
     }
+    // Units compared, and the district over the years on record.
+    let by_unit: Vec<(String, u64)> = state
+        .store
+        .received_by_unit(year)
+        .await?
+        .into_iter()
+        .take(20)
+        .collect();
+    let mut received = Vec::new();
+    let mut on_time = Vec::new();
+    for y in state.store.report_years().await?.into_iter().take(6).rev() {
+        let d = state.store.report_data(y, None).await?;
+        received.push((format!("{y}年"), d.figures.applications_received));
+        let rate = (d.figures.applications_concluded_on_time * 100)
+            .checked_div(d.figures.applications_concluded)
+            .unwrap_or(0);
+        on_time.push((format!("{y}年"), rate));
+    }
+    let charts = vec![
+        crate::charts::bars(
+            &format!("{year}年各单位收到申请（前20个单位）"),
+            &by_unit,
+            "件",
+        ),
+        crate::charts::bars("历年收到申请（全区）", &received, "件"),
+        crate::charts::bars("历年按时办结率（全区，%）", &on_time, "%"),
+    ];
     Ok(render(&ListPage {
         me: Me::of(&me.0),
         rows: statuses(&state, &me, year).await?,
         year,
+        charts,
     }))
 }
 

@@ -11,6 +11,7 @@ use tower_http::trace::TraceLayer;
 mod api;
 mod api_apps;
 mod apply;
+mod charts;
 mod console;
 mod console_apps;
 mod console_engage;

@@ -262,6 +262,8 @@ pub struct ReportPage {
     pub status_note: String,
     /// Records changed after publication (shown on a frozen report).
     pub changes: Vec<String>,
+    /// SVG charts of the year's figures.
+    pub charts: Vec<String>,
 }
 
 impl ReportPage {
@@ -359,7 +361,75 @@ pub fn page(
         json_url,
         status_note: String::new(),
         changes: Vec::new(),
+        charts: charts(r),
     }
+}
+
+/// The charts of a report: answers by type, new applications by applicant, timeliness, and
+/// reviews and lawsuits by result.
+pub fn charts(r: &ReportData) -> Vec<String> {
+    use crate::charts::bars;
+    let mut by_type: Vec<(String, u64)> = Vec::new();
+    for row in &r.table3.rows {
+        if matches!(row.key, "new" | "carried_in" | "total" | "carried_out") {
+            continue;
+        }
+        // （二）部分公开（区分处理的，只计这一情形，不计其他情形） → （二）部分公开
+        let full = row.group.unwrap_or(row.label);
+        let name = match full.find('）') {
+            Some(i) => {
+                let head = i + '）'.len_utf8();
+                match full[head..].find('（') {
+                    Some(j) => full[..head + j].to_string(),
+                    None => full.to_string(),
+                }
+            }
+            None => full.to_string(),
+        };
+        match by_type.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) => *v += row.values[6],
+            None => by_type.push((name, row.values[6])),
+        }
+    }
+    let new = r.table3.row("new").map(|row| row.values).unwrap_or([0; 7]);
+    let applicants: Vec<(String, u64)> = TABLE3_COLUMNS[..6]
+        .iter()
+        .zip(new.iter())
+        .map(|(c, v)| (c.to_string(), *v))
+        .collect();
+    let f = &r.figures;
+    let timely = vec![
+        ("本年办结".to_string(), f.applications_concluded),
+        ("其中按时办结".to_string(), f.applications_concluded_on_time),
+        ("结转下年度".to_string(), f.applications_carried_out),
+    ];
+    let t4 = &r.table4.values;
+    let labels = ["结果维持", "结果纠正", "其他结果", "尚未审结"];
+    let mut cases: Vec<(String, u64)> = Vec::new();
+    for (i, l) in labels.iter().enumerate() {
+        cases.push((format!("行政复议 · {l}"), t4[i]));
+    }
+    for (i, l) in labels.iter().enumerate() {
+        cases.push((format!("行政诉讼 · {l}"), t4[5 + i] + t4[10 + i]));
+    }
+    vec![
+        bars(
+            &format!("{}年办理结果（按答复类型）", r.year),
+            &by_type,
+            "件",
+        ),
+        bars(
+            &format!("{}年新收申请（按申请人）", r.year),
+            &applicants,
+            "件",
+        ),
+        bars(&format!("{}年办结情况", r.year), &timely, "件"),
+        bars(
+            &format!("{}年行政复议和行政诉讼（按结果）", r.year),
+            &cases,
+            "件",
+        ),
+    ]
 }
 
 /// What differs between a published report's data and the records now: figures and table
