@@ -58,11 +58,10 @@ async fn apply_form(
     input: ApplicationInput,
     errors: Errors,
 ) -> Result<Response, AppError> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::view::status_for(
+        errors.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
     let units = state
         .store
         .units()

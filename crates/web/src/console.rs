@@ -337,11 +337,10 @@ async fn unit_form(
         .filter(|u| u.code != code)
         .map(|u| (u.code, u.name))
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::view::status_for(
+        errors.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
     let versions = match state.store.unit_by_code(code).await? {
         Some(u) => state.store.guide_versions(u.id).await?,
         None => Vec::new(),
@@ -504,11 +503,10 @@ async fn staff_form(
     input: StaffInput,
     errors: Errors,
 ) -> Result<Response, AppError> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::view::status_for(
+        errors.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
     let units = state
         .store
         .units()
@@ -663,11 +661,10 @@ async fn calendar_page(
             kind_label: e.kind.label(),
         })
         .collect();
-    let status = if error.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::view::status_for(
+        error.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
     Ok((
         status,
         render(&CalendarPage {

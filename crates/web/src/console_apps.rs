@@ -11,7 +11,6 @@ use crate::session::CurrentStaff;
 use crate::view::*;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
@@ -245,11 +244,10 @@ async fn register_form(
         .filter(|u| me.staff().sees_unit(u.id))
         .map(|u| (u.code, u.name))
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::view::status_for(
+        errors.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
     let page = RegisterPage {
         me: Me::of(&me.0),
         input,
@@ -492,11 +490,10 @@ async fn application_view(
         labels,
         app,
     };
-    let status = if error.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::view::status_for(
+        error.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
     Ok((status, render(&page)).into_response())
 }
 
@@ -709,11 +706,10 @@ async fn answer_editor(
             .await?
         }
     };
-    let status = if error.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::view::status_for(
+        error.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
     Ok((
         status,
         render(&AnswerPage {

@@ -253,11 +253,10 @@ async fn columns_view(
         notice,
         unit,
     };
-    let status = if page.error.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::view::status_for(
+        page.error.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
     Ok((status, render(&page)).into_response())
 }
 
@@ -457,11 +456,10 @@ async fn form_page(
     attachments: Vec<AttachmentInfo>,
     errors: Errors,
 ) -> Result<Response, AppError> {
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::view::status_for(
+        errors.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
     let page = FormPage {
         me: Me::of(&me.0),
         nodes: state.store.column_tree(unit.id, false).await?,
@@ -774,11 +772,7 @@ async fn detail_view(
         notice,
         p,
     };
-    let code = if page.error.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::CONFLICT
-    };
+    let code = crate::view::status_for(page.error.is_empty(), axum::http::StatusCode::CONFLICT);
     Ok((code, render(&page)).into_response())
 }
 
@@ -946,11 +940,10 @@ async fn normative_view(
     input: NormativeInput,
     errors: Errors,
 ) -> Result<Response, AppError> {
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::view::status_for(
+        errors.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
     let page = NormativePage {
         me: Me::of(&me.0),
         docs: state.store.normative_documents(Some(unit.id)).await?,
@@ -1087,11 +1080,7 @@ async fn campaign_view(
         .filter(|d| me.staff().sees_unit(d.unit_id))
         .take(200)
         .collect();
-    let status = if error.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::CONFLICT
-    };
+    let status = crate::view::status_for(error.is_empty(), axum::http::StatusCode::CONFLICT);
     let page = CampaignPage {
         me: Me::of(&me.0),
         adjusted: reviews.iter().filter(|r| r.changed()).count(),
@@ -1180,11 +1169,10 @@ async fn decisions_view(
     year: i32,
     error: String,
 ) -> Result<Response, AppError> {
-    let status = if error.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::view::status_for(
+        error.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
     let page = DecisionsPage {
         me: Me::of(&me.0),
         rows: state.store.decision_counts(year, Some(unit.id)).await?,
@@ -1306,11 +1294,10 @@ async fn catalogs_view(
             .unwrap_or_default();
         rows.push((unit, c, n));
     }
-    let status = if error.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::view::status_for(
+        error.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
     let page = CatalogsPage {
         me: Me::of(&me.0),
         rows,

@@ -4,18 +4,21 @@
 use docx_rs::{AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts};
 
 /// Half-points: 二号 = 22pt, 三号 = 16pt.
-const TITLE_SIZE: usize = 44;
-const BODY_SIZE: usize = 32;
+pub(crate) const TITLE_SIZE: usize = 44;
+pub(crate) const BODY_SIZE: usize = 32;
 
-pub fn letter(title: &str, body: &str) -> Result<Vec<u8>, String> {
-    let title_font = RunFonts::new()
-        .east_asia("方正小标宋简体")
-        .ascii("Times New Roman");
-    let body_font = RunFonts::new()
-        .east_asia("仿宋_GB2312")
-        .ascii("Times New Roman");
+/// A font in the east-Asian slot, Times New Roman for Latin letters and digits.
+pub(crate) fn font(east_asia: &str) -> RunFonts {
+    RunFonts::new()
+        .east_asia(east_asia)
+        .ascii("Times New Roman")
+}
+
+/// An empty A4 document in the official layout (GB/T 9704) with `title` centred in
+/// 方正小标宋简体 二号.
+pub(crate) fn official(title: &str) -> Docx {
     // A4 in twentieths of a point; margins 37 mm top, 35 mm bottom, 28 mm left, 26 mm right.
-    let mut doc = Docx::new()
+    Docx::new()
         .page_size(11906, 16838)
         .page_margin(
             PageMargin::new()
@@ -28,10 +31,24 @@ pub fn letter(title: &str, body: &str) -> Result<Vec<u8>, String> {
             Paragraph::new().align(AlignmentType::Center).add_run(
                 Run::new()
                     .add_text(title)
-                    .fonts(title_font)
+                    .fonts(font("方正小标宋简体"))
                     .size(TITLE_SIZE),
             ),
-        );
+        )
+}
+
+/// The finished document's bytes.
+pub(crate) fn pack(doc: Docx) -> Result<Vec<u8>, String> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    doc.build()
+        .pack(&mut buf)
+        .map_err(|e| format!("docx: {e}"))?;
+    Ok(buf.into_inner())
+}
+
+pub fn letter(title: &str, body: &str) -> Result<Vec<u8>, String> {
+    let body_font = font("仿宋_GB2312");
+    let mut doc = official(title);
     for line in body.split('\n') {
         let line = line.trim_end();
         if line.is_empty() {
@@ -45,11 +62,7 @@ pub fn letter(title: &str, body: &str) -> Result<Vec<u8>, String> {
         );
         doc = doc.add_paragraph(p);
     }
-    let mut buf = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut buf)
-        .map_err(|e| format!("docx: {e}"))?;
-    Ok(buf.into_inner())
+    pack(doc)
 }
 
 #[cfg(test)]

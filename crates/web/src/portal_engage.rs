@@ -10,7 +10,6 @@ use crate::view::{Errors, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use gongkai_store::StoreError;
@@ -139,11 +138,10 @@ async fn consultation_page(
 ) -> Result<Response, AppError> {
     let c = announced_consultation(state, id).await?;
     let day = today();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::view::status_for(
+        errors.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
     let page = ConsultationPage {
         site_name: site_name(state).await?,
         stage: c.stage(day),
@@ -232,11 +230,10 @@ async fn interview_page(
     thanks: bool,
 ) -> Result<Response, AppError> {
     let v = announced_interview(state, id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::view::status_for(
+        errors.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
     let page = InterviewPage {
         site_name: site_name(state).await?,
         asking: today() <= v.scheduled_on,
@@ -316,11 +313,10 @@ async fn messages_page(
     errors: Errors,
     thanks: bool,
 ) -> Result<Response, AppError> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::view::status_for(
+        errors.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
     let page = MessagesPage {
         site_name: site_name(state).await?,
         units: state

@@ -3,11 +3,9 @@
 //! (typst, CJK font embedded) and as DOCX (editable in WPS and Word; A4; 方正小标宋简体 title,
 //! 黑体 headings, 仿宋_GB2312 body; merged cells as in the format).
 
+use crate::docx::{BODY_SIZE, font, official, pack};
 use crate::report_view::{table2_blocks, table3_rows};
-use docx_rs::{
-    AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, TableCell, TableRow,
-    VMergeType, WidthType,
-};
+use docx_rs::{AlignmentType, Paragraph, Run, Table, TableCell, TableRow, VMergeType, WidthType};
 use gongkai_core::report::TABLE3_NOTE;
 use gongkai_pdf::{Block, Cell};
 use gongkai_store::report::ReportData;
@@ -137,9 +135,7 @@ pub fn pdf(
     gongkai_pdf::document(&title(r), &blocks(r, sections))
 }
 
-/// Half-points: 二号 22pt, 三号 16pt, 五号 10.5pt for table text.
-const TITLE_SIZE: usize = 44;
-const BODY_SIZE: usize = 32;
+/// Half-points: 9pt for table text.
 const TABLE_SIZE: usize = 18;
 
 /// A grid laid out as HTML gives it (covered cells left out), with the cells a DOCX table needs
@@ -175,30 +171,9 @@ fn expand(columns: usize, cells: &[Cell]) -> Vec<Vec<(Cell, bool)>> {
 
 /// The report as DOCX.
 pub fn docx(r: &ReportData, sections: &[(String, String)]) -> Result<Vec<u8>, String> {
-    let title_font = RunFonts::new()
-        .east_asia("方正小标宋简体")
-        .ascii("Times New Roman");
-    let heading_font = RunFonts::new().east_asia("黑体").ascii("Times New Roman");
-    let body_font = RunFonts::new()
-        .east_asia("仿宋_GB2312")
-        .ascii("Times New Roman");
-    let mut doc = Docx::new()
-        .page_size(11906, 16838)
-        .page_margin(
-            PageMargin::new()
-                .top(2098)
-                .bottom(1984)
-                .left(1588)
-                .right(1474),
-        )
-        .add_paragraph(
-            Paragraph::new().align(AlignmentType::Center).add_run(
-                Run::new()
-                    .add_text(title(r))
-                    .fonts(title_font)
-                    .size(TITLE_SIZE),
-            ),
-        );
+    let heading_font = font("黑体");
+    let body_font = font("仿宋_GB2312");
+    let mut doc = official(&title(r));
     for b in blocks(r, sections) {
         match b {
             Block::Heading(h) => {
@@ -261,11 +236,7 @@ pub fn docx(r: &ReportData, sections: &[(String, String)]) -> Result<Vec<u8>, St
             }
         }
     }
-    let mut buf = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut buf)
-        .map_err(|e| format!("docx: {e}"))?;
-    Ok(buf.into_inner())
+    pack(doc)
 }
 
 #[cfg(test)]

@@ -457,3 +457,8 @@ pub fn download(info: &gongkai_store::files::AttachmentInfo, data: Vec<u8>) -> R
     )
         .into_response()
 }
+
+/// 200 when a page has nothing to report, else the status that says what went wrong.
+pub fn status_for(ok: bool, failure: StatusCode) -> StatusCode {
+    if ok { StatusCode::OK } else { failure }
+}
