@@ -1341,11 +1341,14 @@ impl Store {
 
     /// Published items per column of a unit (for the catalog tree).
     pub async fn column_counts(&self, unit_id: i64) -> Result<HashMap<i64, i64>> {
+        // Written so that every engine walks the unit's columns through the column index and
+        // checks membership in one set of the unit's published items (a join let SQLite's
+        // planner start from every published item of every unit: seconds instead of ms).
         let rows: Vec<(i64, i64)> = on_pool!(self, p => sqlx::query_as(
             "SELECT pc.column_id, COUNT(*) FROM publication_columns pc \
-             JOIN publications p ON p.id = pc.publication_id \
-             JOIN columns c ON c.id = pc.column_id \
-             WHERE c.unit_id = $1 AND p.status = 'published' GROUP BY pc.column_id")
+             WHERE pc.column_id IN (SELECT id FROM columns WHERE unit_id = $1) \
+             AND pc.publication_id IN (SELECT id FROM publications WHERE unit_id = $1 AND status = 'published') \
+             GROUP BY pc.column_id")
             .bind(unit_id).fetch_all(p).await?);
         Ok(rows.into_iter().collect())
     }
