@@ -77,6 +77,18 @@ enum Command {
         /// Run the website inspection at start and every N hours (0: only on demand)
         #[arg(long, env = "GONGKAI_INSPECT_EVERY_HOURS", default_value_t = 24)]
         inspect_every_hours: u64,
+        /// The site's public address, for canonical links, feeds and the sitemap
+        #[arg(long, env = "GONGKAI_PUBLIC_URL", default_value = "")]
+        public_url: String,
+        /// 网站标识码 shown in the footer
+        #[arg(long, env = "GONGKAI_SITE_CODE", default_value = "")]
+        site_code: String,
+        /// ICP备案号 shown in the footer
+        #[arg(long, env = "GONGKAI_ICP_RECORD", default_value = "")]
+        icp_record: String,
+        /// 公安备案号 shown in the footer
+        #[arg(long, env = "GONGKAI_POLICE_RECORD", default_value = "")]
+        police_record: String,
     },
     /// Apply the database schema (both engines have the same migrations)
     Migrate {
@@ -406,6 +418,10 @@ async fn run(command: Command) -> Outcome {
             status_lookups_per_hour,
             contributions_per_hour,
             inspect_every_hours,
+            public_url,
+            site_code,
+            icp_record,
+            police_record,
         } => {
             let config = gongkai_web::WebConfig {
                 secure_cookies,
@@ -413,6 +429,10 @@ async fn run(command: Command) -> Outcome {
                 status_lookups_per_hour,
                 contributions_per_hour,
                 inspect_every_hours,
+                public_url,
+                site_code,
+                icp_record,
+                police_record,
             };
             serve(db, listen, demo, config).await
         }

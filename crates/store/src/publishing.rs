@@ -1314,7 +1314,7 @@ impl Store {
         } else {
             format!("WHERE {}", conds.join(" AND "))
         };
-        let per_page = f.per_page.clamp(1, 200);
+        let per_page = f.per_page.clamp(1, 50_000);
         let offset = f.page.max(0) * per_page;
         let count_sql = format!("SELECT COUNT(*) FROM publications p {where_sql}");
         let list_sql = format!(

@@ -4,9 +4,10 @@
 //! characters (a search, a form) reaches the handlers folded to simplified. Every page carries a
 //! 简/繁 switch to the same page in the other script.
 
+use crate::AppState;
 use axum::body::{Body, to_bytes};
-use axum::extract::Request;
-use axum::http::{HeaderValue, Uri, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -76,8 +77,74 @@ fn fold_query(query: &str) -> String {
     serde_urlencoded::to_string(folded).unwrap_or_else(|_| query.to_string())
 }
 
-pub async fn layer(mut req: Request, next: Next) -> Response {
+/// The site's address: the configured public URL, or this request's host.
+pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    let configured = state.config.public_url.trim().trim_end_matches('/');
+    if !configured.is_empty() {
+        return configured.to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+/// The footer's configured lines (网站标识码, ICP备案号, 公安备案号) and the office's contact.
+async fn footer(state: &AppState) -> String {
+    let esc = |s: &str| {
+        askama::filters::escape(s, askama::filters::Html)
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
+    let mut parts = Vec::new();
+    let c = &state.config;
+    if !c.site_code.trim().is_empty() {
+        parts.push(format!("网站标识码：{}", esc(c.site_code.trim())));
+    }
+    if !c.icp_record.trim().is_empty() {
+        parts.push(esc(c.icp_record.trim()));
+    }
+    if !c.police_record.trim().is_empty() {
+        parts.push(esc(c.police_record.trim()));
+    }
+    let mut out = String::new();
+    if let Ok(Some(root)) = state.store.root_unit().await {
+        let mut contact = Vec::new();
+        if !root.office_address.is_empty() {
+            contact.push(format!("地址：{}", esc(&root.office_address)));
+        }
+        if !root.office_phone.is_empty() {
+            contact.push(format!("电话：{}", esc(&root.office_phone)));
+        }
+        if !contact.is_empty() {
+            out.push_str(&format!("<p>{}</p>", contact.join(" · ")));
+        }
+    }
+    if !parts.is_empty() {
+        out.push_str(&format!("<p>{}</p>", parts.join(" · ")));
+    }
+    out
+}
+
+/// A strong validator for a page's bytes.
+fn etag(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("\"{}\"", &hex::encode(Sha256::digest(bytes))[..32])
+}
+
+pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
+    let if_none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let base = base_url(&state, req.headers());
     let original_query = req.uri().query().map(str::to_string);
     let hant = path == "/hant" || path.starts_with("/hant/");
     let plain = if hant {
@@ -123,6 +190,14 @@ pub async fn layer(mut req: Request, next: Next) -> Response {
         Some(q) => format!("{plain}?{}", q.replace('&', "&amp;")),
         None => plain.clone(),
     };
+    // Canonical address, the other script's version, and the configured footer.
+    let head = format!(
+        "<link rel=\"canonical\" href=\"{base}{prefix}{here}\">\n<link rel=\"alternate\" hreflang=\"zh-Hans\" href=\"{base}{here}\">\n<link rel=\"alternate\" hreflang=\"zh-Hant\" href=\"{base}/hant{here}\">\n</head>",
+        prefix = if hant { "/hant" } else { "" },
+    );
+    let html =
+        html.replacen("</head>", &head, 1)
+            .replacen("<!--site-footer-->", &footer(&state).await, 1);
     let out = if hant {
         let converted = to_hant(&html).replace("lang=\"zh-CN\"", "lang=\"zh-Hant\"");
         prefix_links(&converted).replace(
@@ -136,6 +211,25 @@ pub async fn layer(mut req: Request, next: Next) -> Response {
         )
     };
     parts.headers.remove(header::CONTENT_LENGTH);
+    // Pages are made from records that change; a validator lets browsers and proxies keep
+    // them and ask again cheaply.
+    if parts.status == StatusCode::OK {
+        let tag = etag(out.as_bytes());
+        if if_none_match.as_deref() == Some(tag.as_str()) {
+            let mut r = StatusCode::NOT_MODIFIED.into_response();
+            if let Ok(v) = HeaderValue::from_str(&tag) {
+                r.headers_mut().insert(header::ETAG, v);
+            }
+            return r;
+        }
+        if let Ok(v) = HeaderValue::from_str(&tag) {
+            parts.headers.insert(header::ETAG, v);
+        }
+        parts
+            .headers
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-cache"));
+    }
     if hant {
         parts.headers.insert(
             header::CONTENT_LANGUAGE,

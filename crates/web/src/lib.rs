@@ -83,6 +83,13 @@ pub struct WebConfig {
     pub contributions_per_hour: usize,
     /// Run the website inspection every this many hours (0: only on demand).
     pub inspect_every_hours: u64,
+    /// The site's public address (`https://www.panyu.gov.cn`), for canonical links, feeds and
+    /// the sitemap; empty: taken from each request's Host header.
+    pub public_url: String,
+    /// 网站标识码, ICP备案号, 公安备案号 for the footer.
+    pub site_code: String,
+    pub icp_record: String,
+    pub police_record: String,
 }
 
 impl Default for WebConfig {
@@ -93,6 +100,10 @@ impl Default for WebConfig {
             status_lookups_per_hour: 60,
             contributions_per_hour: 20,
             inspect_every_hours: 0,
+            public_url: String::new(),
+            site_code: String::new(),
+            icp_record: String::new(),
+            police_record: String::new(),
         }
     }
 }
@@ -153,8 +164,8 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::i
     // The 繁體 view rewrites paths, so it wraps the router (it must run before routing).
     // (An outer router's middleware runs before the inner router routes.)
     let app = Router::new()
-        .fallback_service(router(state))
-        .layer(axum::middleware::from_fn(hant::layer));
+        .fallback_service(router(state.clone()))
+        .layer(axum::middleware::from_fn_with_state(state, hant::layer));
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

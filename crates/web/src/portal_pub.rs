@@ -27,6 +27,127 @@ pub fn routes() -> Router<AppState> {
         .route("/publications/{id}", get(publication))
         .route("/files/{id}", get(file))
         .route("/catalogs/{id}", get(basic_catalog))
+        .route("/columns/{id}/rss", get(rss))
+        .route("/sitemap.xml", get(sitemap))
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn xml(body: String, content_type: &'static str) -> Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// RSS 2.0 of a column: its newest 20 published items.
+async fn rss(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let column = state
+        .store
+        .column(id_of(&id, "这个栏目")?)
+        .await?
+        .ok_or_else(|| missing("这个栏目"))?;
+    let unit = state
+        .store
+        .unit_by_id(column.unit_id)
+        .await?
+        .ok_or_else(|| missing("这个栏目"))?;
+    let (_, rows) = state
+        .store
+        .publications(&PublicationFilter {
+            column_id: Some(column.id),
+            status: Some(Status::Published),
+            per_page: 20,
+            ..Default::default()
+        })
+        .await?;
+    let base = crate::hant::base_url(&state, &headers);
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>{} · {}</title><link>{base}/columns/{}</link><description>{}政府信息公开 · {}</description><language>zh-cn</language>",
+        xml_escape(&unit.name),
+        xml_escape(&column.name),
+        column.id,
+        xml_escape(&unit.name),
+        xml_escape(&column.name)
+    );
+    for r in rows {
+        let date = r
+            .published_on
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc().to_rfc2822())
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "<item><title>{}</title><link>{base}/publications/{id}</link><guid>{base}/publications/{id}</guid><pubDate>{date}</pubDate><description>{}</description></item>",
+            xml_escape(&r.title),
+            xml_escape(&format!("{} {}", r.index_no, r.doc_number)),
+            id = r.id,
+        ));
+    }
+    out.push_str("</channel></rss>");
+    Ok(xml(out, "application/rss+xml; charset=utf-8"))
+}
+
+/// Every public page worth finding: home, guides, catalogs, columns, published items, reports.
+async fn sitemap(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
+    let base = crate::hant::base_url(&state, &headers);
+    let mut urls: Vec<(String, Option<chrono::NaiveDate>)> = vec![
+        ("/".into(), None),
+        ("/apply".into(), None),
+        ("/reports".into(), None),
+        ("/interact".into(), None),
+    ];
+    for u in state.store.units().await? {
+        urls.push((format!("/units/{}", u.code), None));
+        urls.push((format!("/units/{}/catalog", u.code), None));
+        for n in state.store.column_tree(u.id, false).await? {
+            urls.push((format!("/columns/{}", n.column.id), None));
+        }
+    }
+    for y in state.store.report_years().await? {
+        urls.push((format!("/reports/{y}"), None));
+    }
+    // A sitemap holds 50,000 addresses at most: the newest items fill what is left.
+    let room = 50_000usize.saturating_sub(urls.len()) as i64;
+    let (_, items) = state
+        .store
+        .publications(&PublicationFilter {
+            status: Some(Status::Published),
+            per_page: room.min(50_000),
+            ..Default::default()
+        })
+        .await?;
+    for r in items {
+        urls.push((format!("/publications/{}", r.id), r.published_on));
+    }
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">",
+    );
+    for (u, d) in urls {
+        out.push_str(&format!("<url><loc>{base}{}</loc>", xml_escape(&u)));
+        if let Some(d) = d {
+            out.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        out.push_str("</url>");
+    }
+    out.push_str("</urlset>");
+    Ok(xml(out, "application/xml; charset=utf-8"))
 }
 
 fn missing(what: &str) -> AppError {

@@ -1068,3 +1068,78 @@ async fn every_portal_page_exists_in_traditional_characters() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("請填寫查詢碼和查詢密碼"));
 }
+
+#[tokio::test]
+async fn feeds_sitemap_canonical_links_footer_and_validators() {
+    let app = spawn_app_with(WebConfig {
+        public_url: "https://www.panyu.gov.cn".into(),
+        site_code: "4401130001".into(),
+        icp_record: "粤ICP备05080356号".into(),
+        police_record: "粤公网安备 44011302000001号".into(),
+        ..Default::default()
+    })
+    .await;
+    let unit = app.store.unit_by_code("py-zjj").await.unwrap().unwrap();
+    let cols = app
+        .store
+        .apply_column_template("test", unit.id, None, "portal")
+        .await
+        .unwrap();
+    let line = serde_json::json!({
+        "index_no": "PY-ZJJ/2021-09001", "unit_code": "py-zjj", "title": "关于<加装电梯>的通知",
+        "formed_on": "2021-03-01", "published_on": "2021-03-02", "columns": ["工作动态"],
+    });
+    let item = serde_json::from_value(line).unwrap();
+    app.store
+        .import_publications(
+            "test",
+            vec![(1, item)],
+            chrono::NaiveDate::from_ymd_opt(2021, 12, 31).unwrap(),
+        )
+        .await
+        .unwrap();
+    let c = app.client();
+    let r = c
+        .get(app.url(&format!("/columns/{}/rss", cols[0].id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/rss+xml; charset=utf-8"
+    );
+    let rss = r.text().await.unwrap();
+    assert!(
+        rss.contains("<title>关于&lt;加装电梯&gt;的通知</title>"),
+        "{rss}"
+    );
+    assert!(rss.contains("<link>https://www.panyu.gov.cn/publications/"));
+    let map = c
+        .get(app.url("/sitemap.xml"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(map.contains("<loc>https://www.panyu.gov.cn/units/py-zjj/catalog</loc>"));
+    assert!(map.contains("<lastmod>2021-03-02</lastmod>"));
+    // Every page names its canonical address and the other script's; the footer is configured.
+    let r = c.get(app.url("/apply")).send().await.unwrap();
+    let tag = r.headers()["etag"].to_str().unwrap().to_string();
+    let page = r.text().await.unwrap();
+    assert!(page.contains("<link rel=\"canonical\" href=\"https://www.panyu.gov.cn/apply\">"));
+    assert!(page.contains("hreflang=\"zh-Hant\" href=\"https://www.panyu.gov.cn/hant/apply\""));
+    assert!(page.contains("网站标识码：4401130001") && page.contains("粤ICP备05080356号"));
+    assert!(!tag.is_empty());
+    // A page that has not changed answers 304 to its validator.
+    let r = c.get(app.url("/reports")).send().await.unwrap();
+    let tag = r.headers()["etag"].clone();
+    let r = c
+        .get(app.url("/reports"))
+        .header("if-none-match", tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+}
