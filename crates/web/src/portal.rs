@@ -51,7 +51,40 @@ async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
             ..Default::default()
         })
         .await?;
+    let mut columns = Vec::new();
+    let mut topics = Vec::new();
+    if let Some(r) = &root {
+        let counts = state.store.column_counts(r.id).await?;
+        for n in state.store.column_tree(r.id, false).await? {
+            if n.depth != 0 {
+                continue;
+            }
+            match n.column.catalog.as_str() {
+                "portal" => {
+                    let (total, rows) = state
+                        .store
+                        .publications(&gongkai_store::publishing::PublicationFilter {
+                            column_id: Some(n.column.id),
+                            status: Some(gongkai_core::publishing::Status::Published),
+                            per_page: 5,
+                            ..Default::default()
+                        })
+                        .await?;
+                    if total > 0 && columns.len() < 6 {
+                        columns.push((n.column, rows));
+                    }
+                }
+                "topic" => {
+                    let count = counts.get(&n.column.id).copied().unwrap_or(0);
+                    topics.push((n.column, count));
+                }
+                _ => {}
+            }
+        }
+    }
     Ok(render(&HomePage {
+        columns,
+        topics,
         latest,
         site_name: root
             .as_ref()

@@ -90,6 +90,14 @@ pub struct HomePage {
     pub groups: Vec<UnitGroup>,
     /// The newest published items of every unit.
     pub latest: Vec<gongkai_store::publishing::PublicationRow>,
+    /// The government's portal columns (工作动态, 通知公告, 政策解读, 回应关切 …) with their
+    /// newest items.
+    pub columns: Vec<(
+        gongkai_store::publishing::Column,
+        Vec<gongkai_store::publishing::PublicationRow>,
+    )>,
+    /// Special topics (专题专栏) with their item counts.
+    pub topics: Vec<(gongkai_store::publishing::Column, i64)>,
 }
 
 #[derive(Template)]

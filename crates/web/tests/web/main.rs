@@ -1132,6 +1132,36 @@ async fn feeds_sitemap_canonical_links_footer_and_validators() {
     assert!(page.contains("hreflang=\"zh-Hant\" href=\"https://www.panyu.gov.cn/hant/apply\""));
     assert!(page.contains("网站标识码：4401130001") && page.contains("粤ICP备05080356号"));
     assert!(!tag.is_empty());
+    // The home page shows the government's columns with their newest items, and its topics.
+    let root = app.store.unit_by_code("py").await.unwrap().unwrap();
+    for t in ["portal", "epidemic"] {
+        app.store
+            .apply_column_template("test", root.id, None, t)
+            .await
+            .unwrap();
+    }
+    let line = serde_json::json!({
+        "index_no": "PY/2021-00001", "unit_code": "py", "title": "区政府常务会议召开",
+        "formed_on": "2021-03-01", "published_on": "2021-03-03", "columns": ["工作动态"],
+    });
+    app.store
+        .import_publications(
+            "test",
+            vec![(1, serde_json::from_value(line).unwrap())],
+            chrono::NaiveDate::from_ymd_opt(2021, 12, 31).unwrap(),
+        )
+        .await
+        .unwrap();
+    let home = c
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("公开栏目") && home.contains("区政府常务会议召开"));
+    assert!(home.contains("疫情防控专栏</a>（0条）"), "{home}");
     // A page that has not changed answers 304 to its validator.
     let r = c.get(app.url("/reports")).send().await.unwrap();
     let tag = r.headers()["etag"].clone();
