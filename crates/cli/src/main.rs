@@ -892,11 +892,7 @@ async fn report(
     output: Option<PathBuf>,
 ) -> Outcome {
     use gongkai_web::report_view;
-    let year: i32 = year
-        .trim()
-        .parse()
-        .ok()
-        .filter(|y| (2008..=2100).contains(y))
+    let year: i32 = gongkai_core::report::parse_year(year)
         .ok_or_else(|| Failure(2, format!("年度“{year}”无效，应为四位数字，例如 2021")))?;
     if !matches!(format, "json" | "html" | "csv" | "docx" | "pdf") {
         return Err(Failure(

@@ -11,6 +11,17 @@ use crate::taxonomy::{ApplicantType, CaseKind, CaseResult, OUTCOMES};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+/// The years a report can be made for: from the first reports (2008) on.
+pub const REPORT_YEARS: std::ops::RangeInclusive<i32> = 2008..=2100;
+
+/// A year as a person types it, if it is one a report can be made for.
+pub fn parse_year(s: &str) -> Option<i32> {
+    s.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| REPORT_YEARS.contains(y))
+}
+
 /// Which national format a year's report uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Format {

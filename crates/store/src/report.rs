@@ -91,7 +91,7 @@ struct CaseRow {
 impl Store {
     /// The report of `year` for one unit (`Some(code)`) or for the district (`None`).
     pub async fn report_data(&self, year: i32, unit_code: Option<&str>) -> Result<ReportData> {
-        if !(2008..=2100).contains(&year) {
+        if !gongkai_core::report::REPORT_YEARS.contains(&year) {
             return Err(StoreError::invalid(
                 "year",
                 format!("年度 {year} 不在可出具报告的范围内"),

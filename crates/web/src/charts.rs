@@ -1,14 +1,6 @@
 //! Charts as inline SVG, drawn on the server (no script, prints as it shows): horizontal bars
 //! with their values written out, a title and a text description for screen readers.
 
-/// Escape text for SVG/XML.
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// A horizontal bar chart of `items` (label, value). Labels are cut to 16 characters.
 pub fn bars(title: &str, items: &[(String, u64)], unit: &str) -> String {
     let row = 26;
@@ -21,8 +13,8 @@ pub fn bars(title: &str, items: &[(String, u64)], unit: &str) -> String {
         "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {height}\" width=\"100%\" role=\"img\" aria-label=\"{t}\" font-size=\"13\"><title>{t}</title><desc>{d}</desc>\
          <text x=\"0\" y=\"18\" font-weight=\"bold\">{t}</text>",
         w = label_w + bar_w + 80,
-        t = esc(title),
-        d = esc(&desc.join("；")),
+        t = crate::view::xml_escape(title),
+        d = crate::view::xml_escape(&desc.join("；")),
     );
     for (i, (label, value)) in items.iter().enumerate() {
         let y = 32 + i * row;
@@ -34,7 +26,7 @@ pub fn bars(title: &str, items: &[(String, u64)], unit: &str) -> String {
              <text x=\"{vx}\" y=\"{ty}\">{v}</text>",
             lx = label_w - 8,
             ty = y + 14,
-            l = esc(&short),
+            l = crate::view::xml_escape(&short),
             bx = label_w,
             vx = label_w + w as usize + 6,
             v = value,

@@ -186,13 +186,6 @@ async fn engagement(State(state): State<AppState>, me: CurrentStaff) -> Result<R
     Ok(render(&page))
 }
 
-/// Text made safe to put into HTML.
-fn escape_html(s: &str) -> String {
-    askama::filters::escape(s, askama::filters::Html)
-        .map(|e| e.to_string())
-        .unwrap_or_default()
-}
-
 /// Draft the announcement of a consultation or interview in the unit's column for them; it goes
 /// through the review workflow like any publication, and the public sees the item once it is
 /// published. Returns the publication's id.
@@ -245,7 +238,7 @@ async fn create_consultation(
     let body = format!(
         "{}<p>征集时间：{opens} 至 {closes}。</p><h2>起草说明</h2><p>{}</p>",
         f.input.draft,
-        escape_html(f.input.explanation.trim())
+        crate::view::escape(f.input.explanation.trim())
     );
     let announcement = announce(
         &state,
@@ -355,8 +348,8 @@ async fn create_interview(
     let day = parse_day(&f.input.scheduled_on, "访谈日期")?;
     let body = format!(
         "<p>访谈日期：{day}</p><p>嘉宾：{}</p><p>{}</p><p>欢迎网友在访谈前提问。</p>",
-        escape_html(f.input.guests.trim()),
-        escape_html(f.input.summary.trim())
+        crate::view::escape(f.input.guests.trim()),
+        crate::view::escape(f.input.summary.trim())
     );
     let announcement = announce(
         &state,

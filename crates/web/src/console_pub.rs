@@ -899,7 +899,7 @@ async fn timeliness(
 ) -> Result<Response, AppError> {
     can_read(&me)?;
     let year = q.year.unwrap_or(today().year());
-    if !(2008..=2100).contains(&year) {
+    if !gongkai_core::report::REPORT_YEARS.contains(&year) {
         return Err(AppError::BadRequest("年度不在有效范围内。".into()));
     }
     let cal = state.store.calendar().await?;
@@ -1029,13 +1029,7 @@ async fn add_campaign(
     me.check_csrf(&f.csrf)?;
     require_office(&me)?;
     let unit = unit_for(&state, &me, &f.unit).await?;
-    let year = f
-        .year
-        .trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|y| (2008..=2100).contains(y))
-        .unwrap_or(today().year());
+    let year = gongkai_core::report::parse_year(&f.year).unwrap_or(today().year());
     let c = state
         .store
         .create_campaign(&actor(&me), unit.id, &f.title, &f.scope, year, today())
@@ -1216,13 +1210,7 @@ async fn set_decision(
     me.check_csrf(&f.csrf)?;
     require_office(&me)?;
     let unit = unit_for(&state, &me, &f.unit).await?;
-    let Some(year) = f
-        .year
-        .trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|y| (2008..=2100).contains(y))
-    else {
+    let Some(year) = gongkai_core::report::parse_year(&f.year) else {
         return decisions_view(
             &state,
             &me,
@@ -1329,13 +1317,7 @@ async fn publish_catalog(
     me.check_csrf(&f.csrf)?;
     require_office(&me)?;
     let unit = unit_for(&state, &me, &f.unit).await?;
-    let Some(year) = f
-        .year
-        .trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|y| (2008..=2100).contains(y))
-    else {
+    let Some(year) = gongkai_core::report::parse_year(&f.year) else {
         return catalogs_view(&state, &me, "请填写有效的年度".into()).await;
     };
     let mut entries: Vec<gongkai_store::normative::BasicCatalogEntry> = f

@@ -122,7 +122,7 @@ async fn list(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     let year = q.year.unwrap_or(today().year() - 1);
-    if !(2008..=2100).contains(&year) {
+    if !gongkai_core::report::REPORT_YEARS.contains(&year) {
         return Err(AppError::BadRequest("年度不在有效范围内。".into()));
     }
     // Units compared, and the district over the years on record.
@@ -204,7 +204,7 @@ async fn built_for(
     let year: i32 = year
         .parse()
         .ok()
-        .filter(|y| (2008..=2100).contains(y))
+        .filter(|y| gongkai_core::report::REPORT_YEARS.contains(y))
         .ok_or_else(|| AppError::NotFound("没有这个年度的报告。".into()))?;
     let district = code.trim().is_empty();
     let built = report_view::build(&state.store, year, (!district).then_some(code.trim())).await?;

@@ -96,11 +96,7 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 
 /// The footer's configured lines (网站标识码, ICP备案号, 公安备案号) and the office's contact.
 async fn footer(state: &AppState) -> String {
-    let esc = |s: &str| {
-        askama::filters::escape(s, askama::filters::Html)
-            .map(|e| e.to_string())
-            .unwrap_or_default()
-    };
+    let esc = crate::view::escape;
     let mut parts = Vec::new();
     let c = &state.config;
     if !c.site_code.trim().is_empty() {

@@ -183,14 +183,7 @@ async fn report_page(
             if !changes.is_empty() {
                 let items: String = changes
                     .iter()
-                    .map(|c| {
-                        format!(
-                            "<li>{}</li>",
-                            askama::filters::escape(c, askama::filters::Html)
-                                .map(|e| e.to_string())
-                                .unwrap_or_default()
-                        )
-                    })
+                    .map(|c| format!("<li>{}</li>", crate::view::escape(c)))
                     .collect();
                 html = html.replacen(
                     "<article class=\"report\">",

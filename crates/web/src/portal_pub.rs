@@ -31,13 +31,6 @@ pub fn routes() -> Router<AppState> {
         .route("/sitemap.xml", get(sitemap))
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn xml(body: String, content_type: &'static str) -> Response {
     use axum::response::IntoResponse;
     (
@@ -78,11 +71,11 @@ async fn rss(
     let base = crate::hant::base_url(&state, &headers);
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>{} · {}</title><link>{base}/columns/{}</link><description>{}政府信息公开 · {}</description><language>zh-cn</language>",
-        xml_escape(&unit.name),
-        xml_escape(&column.name),
+        crate::view::xml_escape(&unit.name),
+        crate::view::xml_escape(&column.name),
         column.id,
-        xml_escape(&unit.name),
-        xml_escape(&column.name)
+        crate::view::xml_escape(&unit.name),
+        crate::view::xml_escape(&column.name)
     );
     for r in rows {
         let date = r
@@ -92,8 +85,8 @@ async fn rss(
             .unwrap_or_default();
         out.push_str(&format!(
             "<item><title>{}</title><link>{base}/publications/{id}</link><guid>{base}/publications/{id}</guid><pubDate>{date}</pubDate><description>{}</description></item>",
-            xml_escape(&r.title),
-            xml_escape(&format!("{} {}", r.index_no, r.doc_number)),
+            crate::view::xml_escape(&r.title),
+            crate::view::xml_escape(&format!("{} {}", r.index_no, r.doc_number)),
             id = r.id,
         ));
     }
@@ -140,7 +133,10 @@ async fn sitemap(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">",
     );
     for (u, d) in urls {
-        out.push_str(&format!("<url><loc>{base}{}</loc>", xml_escape(&u)));
+        out.push_str(&format!(
+            "<url><loc>{base}{}</loc>",
+            crate::view::xml_escape(&u)
+        ));
         if let Some(d) = d {
             out.push_str(&format!("<lastmod>{d}</lastmod>"));
         }

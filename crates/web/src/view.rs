@@ -470,3 +470,18 @@ pub fn download(info: &gongkai_store::files::AttachmentInfo, data: Vec<u8>) -> R
 pub fn status_for(ok: bool, failure: StatusCode) -> StatusCode {
     if ok { StatusCode::OK } else { failure }
 }
+
+/// Text made safe to put into XML (SVG, RSS, the sitemap) with the named entities.
+pub fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Text made safe to put into HTML, as the templates escape it.
+pub fn escape(s: &str) -> String {
+    askama::filters::escape(s, askama::filters::Html)
+        .map(|e| e.to_string())
+        .unwrap_or_default()
+}
