@@ -3,6 +3,7 @@
 //! their 通报 and 整改, training, assessment, government-service figures).
 
 use crate::publishing::parse_date;
+use crate::report::year_bounds;
 use crate::{FieldError, Result, Store, StoreError, audit, now, on_pool, on_tx};
 use chrono::{Datelike, NaiveDate};
 use gongkai_core::ids::check_phone;
@@ -265,13 +266,6 @@ fn day_after(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
         .and_hms_opt(0, 0, 0)
         .unwrap_or_default()
         .and_utc()
-}
-
-fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
-    (
-        NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(),
-        NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
-    )
 }
 
 /// Check a contribution of the public; the contact is optional, but a phone given must be one.

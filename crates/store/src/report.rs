@@ -391,7 +391,8 @@ impl Store {
     }
 }
 
-fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
+/// 1 January and 31 December of `year`.
+pub(crate) fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
     let d = |m, day| NaiveDate::from_ymd_opt(year, m, day).unwrap_or_default();
     let (a, b) = (d(1, 1), d(12, 31));
     debug_assert_eq!(a.year(), year);
