@@ -106,6 +106,22 @@ const PUB_COLUMNS: &str = "id, unit_id, index_no, title, summary, formed_on, pub
      doc_number, topic, genre, validity, body, interprets_id, status, author_id, version, \
      withdrawn_reason, created_at, updated_at, media_form";
 
+/// A publication as the search index reads it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct IndexRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub status: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub index_no: String,
+    pub doc_number: String,
+    pub genre: String,
+    pub published_on: Option<NaiveDate>,
+    pub updated_at: DateTime<Utc>,
+}
+
 /// A publication in a list: no body.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct PublicationRow {
@@ -1243,6 +1259,54 @@ impl Store {
             "SELECT {PUB_COLUMNS} FROM publications WHERE index_no = $1")))
             .bind(index_no.trim()).fetch_optional(p).await?),
         )
+    }
+
+    /// Items in the order of their last change, after `cursor` (a change time and an id), for
+    /// the search index to follow the store. Every status: the index drops what is no longer
+    /// published.
+    pub async fn publications_for_index(
+        &self,
+        cursor: Option<(DateTime<Utc>, i64)>,
+        limit: i64,
+    ) -> Result<Vec<IndexRow>> {
+        const COLS: &str = "id, unit_id, status, title, summary, body, index_no, doc_number, genre, \
+             published_on, updated_at";
+        Ok(match cursor {
+            None => on_pool!(self, p => sqlx::query_as::<_, IndexRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLS} FROM publications ORDER BY updated_at, id LIMIT $1")))
+                .bind(limit).fetch_all(p).await?),
+            Some((at, id)) => {
+                on_pool!(self, p => sqlx::query_as::<_, IndexRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLS} FROM publications WHERE updated_at > $1 OR (updated_at = $1 AND id > $2) \
+                 ORDER BY updated_at, id LIMIT $3")))
+                .bind(at).bind(id).bind(limit).fetch_all(p).await?)
+            }
+        })
+    }
+
+    /// The names of the columns each of these items is in.
+    pub async fn column_names_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>> {
+        let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT pc.publication_id, c.name FROM publication_columns pc \
+                 JOIN columns c ON c.id = pc.column_id WHERE pc.publication_id IN ({}) \
+                 ORDER BY pc.publication_id, c.id",
+                list.join(", ")
+            );
+            let rows: Vec<(i64, String)> = on_pool!(self, p => {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(p).await?
+            });
+            for (id, name) in rows {
+                out.entry(id).or_default().push(name);
+            }
+        }
+        Ok(out)
     }
 
     /// The columns an item is in.

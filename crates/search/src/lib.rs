@@ -1,0 +1,739 @@
+//! Full-text search over published items.
+//!
+//! Each item is indexed twice: as jieba words (for ranking: an item where the query is a word
+//! ranks first) and as character bigrams (for recall: every item that contains the query
+//! string is found, however jieba cuts it). Text is folded to simplified characters before
+//! both, at index and at query time. Document numbers (文号) and index numbers (索引号) are
+//! looked up exactly and come first.
+//!
+//! The index is derived data. It remembers, in its commit payload, the newest change it has
+//! seen; [`Search::sync`] brings it up to date from the store, and a missing or unreadable
+//! index is rebuilt from the store instead of stopping anything.
+
+pub mod text;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use gongkai_store::Store;
+use gongkai_store::publishing::IndexRow;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RegexQuery,
+    TermQuery,
+};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
+};
+pub use text::fold;
+
+/// Longest query, in characters, that is searched; the rest is cut off and the page says so.
+pub const MAX_QUERY_CHARS: usize = 100;
+/// At most this many space-separated terms are used.
+pub const MAX_TERMS: usize = 8;
+/// Results per page, at most.
+pub const MAX_PER_PAGE: usize = 50;
+/// Pages beyond this are not served (deep paging costs and nobody reads them).
+pub const MAX_PAGE: usize = 100;
+
+const WRITER_HEAP: usize = 64 * 1024 * 1024;
+/// Items re-read before the newest change seen, in case a slower writer committed an older
+/// timestamp after it.
+const SYNC_OVERLAP_SECONDS: i64 = 10;
+const SYNC_BATCH: i64 = 2_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("检索索引出错：{0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("检索索引目录无法使用：{0}")]
+    Io(#[from] std::io::Error),
+    #[error(
+        "检索索引正被另一个 gongkai 进程使用（{0}）。请先停止该服务，或让运行中的服务自行同步。"
+    )]
+    Locked(String),
+    #[error(transparent)]
+    Store(#[from] gongkai_store::StoreError),
+}
+
+pub type Result<T> = std::result::Result<T, SearchError>;
+
+/// One item as the index takes it.
+#[derive(Debug, Clone)]
+pub struct SearchDoc {
+    pub id: i64,
+    pub title: String,
+    /// Plain text (no markup).
+    pub body: String,
+    pub index_no: String,
+    pub doc_number: String,
+    pub unit_code: String,
+    pub columns: Vec<String>,
+    /// The genre's label (通知, 政策解读 …).
+    pub genre: String,
+    pub published: NaiveDate,
+}
+
+/// What a user asks.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub text: String,
+    pub unit: Option<String>,
+    pub year: Option<i32>,
+    pub column: Option<String>,
+    pub genre: Option<String>,
+    /// 1-based.
+    pub page: usize,
+    pub per_page: usize,
+    /// Newest first instead of by relevance.
+    pub by_date: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: i64,
+    pub title: String,
+    pub index_no: String,
+    pub doc_number: String,
+    pub unit: String,
+    pub published: NaiveDate,
+    /// HTML: escaped text with the query terms in `<mark>`.
+    pub snippet: String,
+    /// Found by its 文号 or 索引号.
+    pub exact: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    pub unit: Vec<FacetCount>,
+    pub year: Vec<FacetCount>,
+    pub column: Vec<FacetCount>,
+    #[serde(rename = "type")]
+    pub genre: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Results {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    /// The folded terms searched for.
+    pub terms: Vec<String>,
+    /// The query was longer than [`MAX_QUERY_CHARS`] or had more than [`MAX_TERMS`] terms.
+    pub truncated: bool,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    title: Field,
+    title_w: Field,
+    title_g: Field,
+    body: Field,
+    body_w: Field,
+    body_g: Field,
+    index_no: Field,
+    doc_number: Field,
+    doc_key: Field,
+    unit: Field,
+    column: Field,
+    genre: Field,
+    published: Field,
+    year: Field,
+    facets: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let positions = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    let fields = Fields {
+        id: b.add_u64_field("id", INDEXED | STORED | FAST),
+        title: b.add_text_field("title", STORED),
+        title_w: b.add_text_field("title_w", positions("gk_words")),
+        title_g: b.add_text_field("title_g", positions("gk_grams")),
+        body: b.add_text_field("body", STORED),
+        body_w: b.add_text_field("body_w", positions("gk_words")),
+        body_g: b.add_text_field("body_g", positions("gk_grams")),
+        index_no: b.add_text_field("index_no", STRING | STORED),
+        doc_number: b.add_text_field("doc_number", STORED),
+        doc_key: b.add_text_field("doc_key", STRING),
+        unit: b.add_text_field("unit", STRING | STORED),
+        column: b.add_text_field("column", STRING),
+        genre: b.add_text_field("genre", STRING),
+        published: b.add_u64_field("published", STORED | FAST),
+        year: b.add_u64_field("year", INDEXED),
+        facets: b.add_facet_field("facets", FacetOptions::default()),
+    };
+    (b.build(), fields)
+}
+
+/// How an index directory was found when opened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Opened {
+    Existing,
+    Created,
+    /// It could not be read (the reason); it was set aside and a new one started.
+    Replaced(String),
+}
+
+/// The search index of one site.
+pub struct Search {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    dir: Option<PathBuf>,
+}
+
+impl Search {
+    /// Open the index in `dir`, creating it when missing; an unreadable one is moved aside to
+    /// `dir.broken` and replaced by an empty one (to be filled by [`Search::sync`]).
+    pub fn open(dir: &Path) -> Result<(Search, Opened)> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = schema();
+        let has_meta = dir.join("meta.json").exists();
+        let attempt = if has_meta {
+            Index::open_in_dir(dir).and_then(|ix| {
+                if ix.schema() == schema {
+                    Ok(ix)
+                } else {
+                    Err(tantivy::TantivyError::SchemaError(
+                        "字段与本版本不同".into(),
+                    ))
+                }
+            })
+        } else {
+            Index::create_in_dir(dir, schema.clone())
+        };
+        let (index, opened) = match attempt {
+            Ok(ix) => (
+                ix,
+                if has_meta {
+                    Opened::Existing
+                } else {
+                    Opened::Created
+                },
+            ),
+            Err(e) => {
+                let aside = dir.with_extension("broken");
+                let _ = std::fs::remove_dir_all(&aside);
+                std::fs::rename(dir, &aside)?;
+                std::fs::create_dir_all(dir)?;
+                (
+                    Index::create_in_dir(dir, schema)?,
+                    Opened::Replaced(e.to_string()),
+                )
+            }
+        };
+        let s = Search::with_index(index, fields, Some(dir.to_path_buf()))?;
+        Ok((s, opened))
+    }
+
+    /// An index in memory (tests, benchmarks).
+    pub fn in_memory() -> Result<Search> {
+        let (schema, fields) = schema();
+        Search::with_index(Index::create_in_ram(schema), fields, None)
+    }
+
+    fn with_index(index: Index, fields: Fields, dir: Option<PathBuf>) -> Result<Search> {
+        index.tokenizers().register("gk_words", text::WordTokenizer);
+        index.tokenizers().register("gk_grams", text::GramTokenizer);
+        let writer = index.writer(WRITER_HEAP).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => SearchError::Locked(
+                dir.as_ref()
+                    .map_or_else(String::new, |d| d.display().to_string()),
+            ),
+            e => SearchError::Index(e),
+        })?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Search {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            dir,
+        })
+    }
+
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Items in the index.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Add items, replacing any already indexed under the same id. Seen after [`Search::commit`].
+    pub fn put(&self, docs: &[SearchDoc]) -> Result<()> {
+        let w = self.writer();
+        let f = self.fields;
+        for d in docs {
+            w.delete_term(Term::from_field_u64(f.id, d.id as u64));
+            let title = fold(&d.title);
+            let body = fold(&d.body);
+            let mut doc = TantivyDocument::default();
+            doc.add_u64(f.id, d.id as u64);
+            doc.add_text(f.title, &d.title);
+            doc.add_text(f.title_w, &title);
+            doc.add_text(f.title_g, &title);
+            doc.add_text(f.body, &d.body);
+            doc.add_text(f.body_w, &body);
+            doc.add_text(f.body_g, &body);
+            doc.add_text(f.index_no, &d.index_no);
+            doc.add_text(f.doc_number, &d.doc_number);
+            if !d.doc_number.trim().is_empty() {
+                doc.add_text(f.doc_key, text::doc_number_key(&d.doc_number));
+            }
+            doc.add_text(f.unit, &d.unit_code);
+            doc.add_facet(f.facets, Facet::from_path(["unit", d.unit_code.as_str()]));
+            let year = d.published.year().to_string();
+            doc.add_facet(f.facets, Facet::from_path(["year", year.as_str()]));
+            for c in &d.columns {
+                doc.add_text(f.column, c);
+                doc.add_facet(f.facets, Facet::from_path(["column", c.as_str()]));
+            }
+            doc.add_text(f.genre, &d.genre);
+            doc.add_facet(f.facets, Facet::from_path(["type", d.genre.as_str()]));
+            doc.add_u64(f.published, date_key(d.published));
+            doc.add_u64(f.year, d.published.year() as u64);
+            w.add_document(doc)?;
+        }
+        Ok(())
+    }
+
+    /// Take items out of the index. Seen after [`Search::commit`].
+    pub fn remove(&self, ids: &[i64]) {
+        let w = self.writer();
+        for id in ids {
+            w.delete_term(Term::from_field_u64(self.fields.id, *id as u64));
+        }
+    }
+
+    /// Make the changes visible and durable, remembering `watermark` (the newest change of the
+    /// store they reflect).
+    pub fn commit(&self, watermark: Option<DateTime<Utc>>) -> Result<()> {
+        {
+            let mut w = self.writer();
+            let mut prepared = w.prepare_commit()?;
+            if let Some(at) = watermark {
+                prepared.set_payload(&at.to_rfc3339());
+            }
+            prepared.commit()?;
+        }
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Empty the index (before a rebuild).
+    pub fn clear(&self) -> Result<()> {
+        self.writer().delete_all_documents()?;
+        self.commit(None)?;
+        Ok(())
+    }
+
+    /// The newest change of the store the index reflects; `None` for an index never filled.
+    pub fn watermark(&self) -> Option<DateTime<Utc>> {
+        let metas = self.index.load_metas().ok()?;
+        let p = metas.payload?;
+        DateTime::parse_from_rfc3339(&p)
+            .ok()
+            .map(|d| d.with_timezone(&Utc))
+    }
+
+    /// Bring the index up to date with the store: items changed since the watermark are
+    /// indexed (published) or taken out (anything else). `progress` is told how many items
+    /// were read so far. Returns the number of items read.
+    pub async fn sync(&self, store: &Store, progress: &dyn Fn(u64)) -> Result<u64> {
+        let since = self
+            .watermark()
+            .map(|w| w - chrono::Duration::seconds(SYNC_OVERLAP_SECONDS));
+        let units: HashMap<i64, String> = store
+            .units()
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.code))
+            .collect();
+        let mut cursor = since.map(|s| (s, 0));
+        let mut newest = self.watermark();
+        let mut read = 0u64;
+        loop {
+            let rows = store.publications_for_index(cursor, SYNC_BATCH).await?;
+            let Some(last) = rows.last() else { break };
+            cursor = Some((last.updated_at, last.id));
+            newest = newest.max(Some(last.updated_at));
+            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+            let mut columns = store.column_names_of(&ids).await?;
+            let mut docs = Vec::new();
+            let mut gone = Vec::new();
+            for r in rows {
+                match doc_of(r, &units, &mut columns) {
+                    Ok(d) => docs.push(d),
+                    Err(id) => gone.push(id),
+                }
+            }
+            read += (docs.len() + gone.len()) as u64;
+            self.remove(&gone);
+            self.put(&docs)?;
+            progress(read);
+        }
+        if read > 0 || self.watermark().is_none() {
+            self.commit(newest)?;
+        }
+        Ok(read)
+    }
+
+    /// Empty the index and fill it again from the store.
+    pub async fn rebuild(&self, store: &Store, progress: &dyn Fn(u64)) -> Result<u64> {
+        self.clear()?;
+        self.sync(store, progress).await
+    }
+
+    /// Search. Never fails on what a user typed: odd characters are searched as text.
+    pub fn search(&self, q: &SearchQuery) -> Result<Results> {
+        let f = self.fields;
+        let mut truncated = q.text.chars().count() > MAX_QUERY_CHARS;
+        let raw: String = q.text.chars().take(MAX_QUERY_CHARS).collect();
+        let folded = fold(&raw);
+        let mut terms: Vec<String> = folded.split_whitespace().map(str::to_string).collect();
+        if terms.len() > MAX_TERMS {
+            terms.truncate(MAX_TERMS);
+            truncated = true;
+        }
+        let filters = self.filters(q);
+        if terms.is_empty() && filters.is_empty() {
+            return Ok(Results {
+                truncated,
+                ..Results::default()
+            });
+        }
+        let exact = self.exact_query(raw.trim());
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = filters
+            .into_iter()
+            .map(|q| {
+                (
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        if terms.is_empty() {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        } else {
+            let text: Box<dyn Query> = Box::new(BooleanQuery::new(
+                terms
+                    .iter()
+                    .map(|t| (Occur::Must, self.term_query(t)))
+                    .collect(),
+            ));
+            let matched: Box<dyn Query> = match &exact {
+                Some(e) => Box::new(BooleanQuery::new(vec![
+                    (
+                        Occur::Should,
+                        Box::new(ConstScoreQuery::new(e.box_clone(), 1e6)),
+                    ),
+                    (Occur::Should, text),
+                ])),
+                None => text,
+            };
+            clauses.push((Occur::Must, matched));
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let per_page = q.per_page.clamp(1, MAX_PER_PAGE);
+        let page = q.page.clamp(1, MAX_PAGE);
+        let top = TopDocs::with_limit(per_page).and_offset((page - 1) * per_page);
+        let mut facets = FacetCollector::for_field("facets");
+        for root in ["/unit", "/year", "/column", "/type"] {
+            facets.add_facet(root);
+        }
+        let (addresses, total, counts): (Vec<DocAddress>, usize, _) = if q.by_date {
+            let (top, total, counts) = searcher.search(
+                &query,
+                &(
+                    top.order_by_fast_field::<u64>("published", Order::Desc),
+                    Count,
+                    facets,
+                ),
+            )?;
+            (top.into_iter().map(|(_, a)| a).collect(), total, counts)
+        } else {
+            let (top, total, counts) =
+                searcher.search(&query, &(top.order_by_score(), Count, facets))?;
+            (top.into_iter().map(|(_, a)| a).collect(), total, counts)
+        };
+        let exact_ids: Vec<u64> = match &exact {
+            Some(e) => searcher
+                .search(e.as_ref(), &TopDocs::with_limit(10).order_by_score())?
+                .into_iter()
+                .filter_map(|(_, a)| {
+                    searcher
+                        .doc::<TantivyDocument>(a)
+                        .ok()
+                        .and_then(|d| d.get_first(f.id).and_then(|v| v.as_u64()))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut hits = Vec::with_capacity(addresses.len());
+        for a in addresses {
+            let d: TantivyDocument = searcher.doc(a)?;
+            let text_of = |field: Field| {
+                d.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let id = d.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(0);
+            let body = text_of(f.body);
+            hits.push(Hit {
+                id: id as i64,
+                title: text_of(f.title),
+                index_no: text_of(f.index_no),
+                doc_number: text_of(f.doc_number),
+                unit: text_of(f.unit),
+                published: d
+                    .get_first(f.published)
+                    .and_then(|v| v.as_u64())
+                    .and_then(from_date_key)
+                    .unwrap_or_default(),
+                snippet: text::snippet(&body, &terms, 120),
+                exact: exact_ids.contains(&id),
+            });
+        }
+        let facet = |root: &str| -> Vec<FacetCount> {
+            let mut v: Vec<FacetCount> = counts
+                .get(root)
+                .map(|(facet, count)| FacetCount {
+                    value: facet
+                        .to_path()
+                        .last()
+                        .map(|s| s.to_string())
+                        .unwrap_or_default(),
+                    count,
+                })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+            v
+        };
+        let mut years = facet("/year");
+        years.sort_by(|a, b| b.value.cmp(&a.value));
+        Ok(Results {
+            total,
+            hits,
+            facets: Facets {
+                unit: facet("/unit"),
+                year: years,
+                column: facet("/column"),
+                genre: facet("/type"),
+            },
+            terms,
+            truncated,
+        })
+    }
+
+    fn filters(&self, q: &SearchQuery) -> Vec<Box<dyn Query>> {
+        let f = self.fields;
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        let mut string = |field: Field, v: &Option<String>| {
+            if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                out.push(Box::new(TermQuery::new(
+                    Term::from_field_text(field, v),
+                    IndexRecordOption::Basic,
+                )));
+            }
+        };
+        string(f.unit, &q.unit);
+        string(f.column, &q.column);
+        string(f.genre, &q.genre);
+        if let Some(y) = q.year {
+            out.push(Box::new(TermQuery::new(
+                Term::from_field_u64(f.year, y.max(0) as u64),
+                IndexRecordOption::Basic,
+            )));
+        }
+        out
+    }
+
+    /// 文号 or 索引号 typed whole.
+    fn exact_query(&self, raw: &str) -> Option<Box<dyn Query>> {
+        if raw.is_empty() {
+            return None;
+        }
+        let f = self.fields;
+        Some(Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Should,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.doc_key, &text::doc_number_key(raw)),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+            (
+                Occur::Should,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.index_no, raw),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ])))
+    }
+
+    /// One (folded) term: it must occur as a string in the title or the body (bigrams);
+    /// occurring as words scores more, in the title most.
+    fn term_query(&self, term: &str) -> Box<dyn Query> {
+        let f = self.fields;
+        let must: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(gram_query(f.title_g, term), 2.0)),
+            ),
+            (Occur::Should, gram_query(f.body_g, term)),
+        ]));
+        let words: Vec<&str> = text::words(term).into_iter().map(|w| w.2).collect();
+        let mut clauses = vec![(Occur::Must, must)];
+        if !words.is_empty() {
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(word_query(f.title_w, &words), 6.0)),
+            ));
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(word_query(f.body_w, &words), 3.0)),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// The bigram phrase of a term: bigrams at every other offset (and the last one) are enough
+/// to pin the whole string.
+fn gram_query(field: Field, term: &str) -> Box<dyn Query> {
+    let chars: Vec<char> = term.chars().collect();
+    match chars.len() {
+        0 => Box::new(BooleanQuery::new(vec![])),
+        1 => {
+            let pattern = format!("{}.?", escape_regex(chars[0]));
+            match RegexQuery::from_pattern(&pattern, field) {
+                Ok(q) => Box::new(q),
+                Err(_) => Box::new(TermQuery::new(
+                    Term::from_field_text(field, term),
+                    IndexRecordOption::WithFreqs,
+                )),
+            }
+        }
+        2 => Box::new(TermQuery::new(
+            Term::from_field_text(field, term),
+            IndexRecordOption::WithFreqs,
+        )),
+        n => {
+            let mut offsets: Vec<usize> = (0..n - 1).step_by(2).collect();
+            if offsets.last() != Some(&(n - 2)) {
+                offsets.push(n - 2);
+            }
+            let terms = offsets
+                .into_iter()
+                .map(|o| {
+                    let g: String = chars[o..o + 2].iter().collect();
+                    (o, Term::from_field_text(field, &g))
+                })
+                .collect();
+            Box::new(PhraseQuery::new_with_offset(terms))
+        }
+    }
+}
+
+fn word_query(field: Field, words: &[&str]) -> Box<dyn Query> {
+    if let [w] = words {
+        return Box::new(TermQuery::new(
+            Term::from_field_text(field, w),
+            IndexRecordOption::WithFreqs,
+        ));
+    }
+    Box::new(PhraseQuery::new(
+        words
+            .iter()
+            .map(|w| Term::from_field_text(field, w))
+            .collect(),
+    ))
+}
+
+fn escape_regex(c: char) -> String {
+    if c.is_alphanumeric() {
+        c.to_string()
+    } else {
+        format!("\\x{{{:x}}}", c as u32)
+    }
+}
+
+fn date_key(d: NaiveDate) -> u64 {
+    (d.year().max(0) as u64) * 10_000 + d.month() as u64 * 100 + d.day() as u64
+}
+
+fn from_date_key(k: u64) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(
+        (k / 10_000) as i32,
+        ((k / 100) % 100) as u32,
+        (k % 100) as u32,
+    )
+}
+
+/// A stored item as the index takes it; `Err(id)` when it is not (or no longer) public.
+fn doc_of(
+    r: IndexRow,
+    units: &HashMap<i64, String>,
+    columns: &mut HashMap<i64, Vec<String>>,
+) -> std::result::Result<SearchDoc, i64> {
+    let (true, Some(published)) = (r.status == "published", r.published_on) else {
+        return Err(r.id);
+    };
+    let genre = gongkai_core::publishing::GENRES
+        .iter()
+        .find(|(k, _)| *k == r.genre)
+        .map_or("其他", |(_, l)| *l)
+        .to_string();
+    let mut body = text::plain_text(&r.body);
+    if !r.summary.trim().is_empty() {
+        body = format!("{}\n{body}", r.summary.trim());
+    }
+    Ok(SearchDoc {
+        id: r.id,
+        title: r.title,
+        body,
+        index_no: r.index_no,
+        doc_number: r.doc_number,
+        unit_code: units.get(&r.unit_id).cloned().unwrap_or_default(),
+        columns: columns.remove(&r.id).unwrap_or_default(),
+        genre,
+        published,
+    })
+}
