@@ -89,6 +89,19 @@ enum Command {
         /// 公安备案号 shown in the footer
         #[arg(long, env = "GONGKAI_POLICE_RECORD", default_value = "")]
         police_record: String,
+        /// The search index's directory [default: DIR/search beside the SQLite database, or
+        /// ./gongkai-search with PostgreSQL]
+        #[arg(long, env = "GONGKAI_SEARCH_INDEX", value_name = "DIR")]
+        search_index: Option<PathBuf>,
+    },
+    /// Rebuild the search index from the records (the server must be stopped: one process
+    /// writes an index)
+    Reindex {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The search index's directory (as for serve)
+        #[arg(long, env = "GONGKAI_SEARCH_INDEX", value_name = "DIR")]
+        search_index: Option<PathBuf>,
     },
     /// Apply the database schema (both engines have the same migrations)
     Migrate {
@@ -422,7 +435,9 @@ async fn run(command: Command) -> Outcome {
             site_code,
             icp_record,
             police_record,
+            search_index,
         } => {
+            let index = index_dir(&db, search_index);
             let config = gongkai_web::WebConfig {
                 secure_cookies,
                 applications_per_hour,
@@ -434,8 +449,9 @@ async fn run(command: Command) -> Outcome {
                 icp_record,
                 police_record,
             };
-            serve(db, listen, demo, config).await
+            serve(db, listen, demo, config, &index).await
         }
+        Command::Reindex { db, search_index } => reindex(&db, &index_dir(&db, search_index)).await,
         Command::Migrate { db } => {
             let store = open(&db).await?;
             say!("数据库结构已是最新（{}）。", store.backend());
@@ -544,7 +560,65 @@ async fn run(command: Command) -> Outcome {
     }
 }
 
-async fn serve(db: DbArgs, listen: String, demo: bool, config: gongkai_web::WebConfig) -> Outcome {
+/// Where the search index lives unless given: beside the SQLite database, or in the working
+/// directory with PostgreSQL.
+fn index_dir(db: &DbArgs, given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| match db.location() {
+        Location::Dir(d) => d.join("search"),
+        Location::Url(_) => PathBuf::from("gongkai-search"),
+    })
+}
+
+fn open_index(dir: &std::path::Path) -> Result<gongkai_search::Search, Failure> {
+    let (index, opened) =
+        gongkai_search::Search::open(dir).map_err(|e| Failure(2, e.to_string()))?;
+    if let gongkai_search::Opened::Replaced(why) = opened {
+        eprintln!(
+            "检索索引 {} 无法读取（{why}），已移到一旁并重建。",
+            dir.display()
+        );
+    }
+    Ok(index)
+}
+
+async fn reindex(db: &DbArgs, dir: &std::path::Path) -> Outcome {
+    let store = open(db).await?;
+    let index = open_index(dir)?;
+    let (total, _) = store
+        .publications(&gongkai_store::publishing::PublicationFilter {
+            per_page: 1,
+            ..Default::default()
+        })
+        .await?;
+    let started = std::time::Instant::now();
+    let tty = std::io::stderr().is_terminal();
+    let read = index
+        .rebuild(&store, &|n| {
+            if tty {
+                progress_of(n as usize, total.max(0) as usize, "条");
+            }
+        })
+        .await
+        .map_err(|e| Failure(2, e.to_string()))?;
+    if tty {
+        eprintln!();
+    }
+    say!(
+        "已重建检索索引 {}：读取 {read} 条信息，其中 {} 条已公开可检索，用时 {:.1} 秒。",
+        dir.display(),
+        index.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn serve(
+    db: DbArgs,
+    listen: String,
+    demo: bool,
+    config: gongkai_web::WebConfig,
+    index_dir: &std::path::Path,
+) -> Outcome {
     let addr: SocketAddr = listen
         .parse()
         .map_err(|_| Failure(2, format!("监听地址“{listen}”无效，应形如 127.0.0.1:8080")))?;
@@ -565,7 +639,8 @@ async fn serve(db: DbArgs, listen: String, demo: bool, config: gongkai_web::WebC
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Failure(2, format!("无法监听 {addr}：{e}")))?;
-    let state = gongkai_web::AppState::new(store.clone(), config);
+    let index = open_index(index_dir)?;
+    let state = gongkai_web::AppState::new(store.clone(), config).with_search(index);
     tracing::info!(
         database = store.backend(),
         "gongkai listening on http://{addr}"
@@ -765,13 +840,17 @@ fn serde_field(e: &serde_json::Error) -> String {
 
 /// A progress bar on standard error, redrawn in place.
 fn progress(done: usize, total: usize) {
+    progress_of(done, total, "行")
+}
+
+fn progress_of(done: usize, total: usize, unit: &str) {
     use std::io::Write;
     let width = 30;
     let filled = (done * width).checked_div(total).unwrap_or(width);
     let mut err = std::io::stderr();
     let _ = write!(
         err,
-        "\r[{}{}] {done}/{total} 行",
+        "\r[{}{}] {done}/{total} {unit}",
         "█".repeat(filled),
         "·".repeat(width - filled)
     );

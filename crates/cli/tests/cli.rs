@@ -675,4 +675,19 @@ fn import_publications_names_bad_lines_and_can_run_again() {
         "/no/such/file.jsonl",
     ]);
     assert_eq!(o.status.code(), Some(2));
+
+    // The search index is rebuilt from the records; a damaged one is set aside and rebuilt.
+    let o = gongkai(&["reindex", "--data", data]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("读取 1 条信息，其中 1 条已公开可检索"),
+        "{}",
+        stdout(&o)
+    );
+    let index = std::path::Path::new(data).join("search");
+    std::fs::write(index.join("meta.json"), "{broken").unwrap();
+    let o = gongkai(&["reindex", "--data", data]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("无法读取"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("其中 1 条已公开可检索"));
 }

@@ -373,7 +373,7 @@ impl Search {
     /// Bring the index up to date with the store: items changed since the watermark are
     /// indexed (published) or taken out (anything else). `progress` is told how many items
     /// were read so far. Returns the number of items read.
-    pub async fn sync(&self, store: &Store, progress: &dyn Fn(u64)) -> Result<u64> {
+    pub async fn sync(&self, store: &Store, progress: &(dyn Fn(u64) + Sync)) -> Result<u64> {
         let since = self
             .watermark()
             .map(|w| w - chrono::Duration::seconds(SYNC_OVERLAP_SECONDS));
@@ -413,7 +413,7 @@ impl Search {
     }
 
     /// Empty the index and fill it again from the store.
-    pub async fn rebuild(&self, store: &Store, progress: &dyn Fn(u64)) -> Result<u64> {
+    pub async fn rebuild(&self, store: &Store, progress: &(dyn Fn(u64) + Sync)) -> Result<u64> {
         self.clear()?;
         self.sync(store, progress).await
     }

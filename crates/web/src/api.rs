@@ -29,9 +29,17 @@ use utoipa::{OpenApi, ToSchema};
         crate::api_apps::status,
         crate::api_apps::list,
         crate::api_apps::detail,
-        crate::api_apps::add_event
+        crate::api_apps::add_event,
+        crate::portal_search::api
     ),
-    components(schemas(UnitView, WorkdaysAdded, WorkdaysCounted, ApiErrorBody, Health))
+    components(schemas(
+        UnitView,
+        WorkdaysAdded,
+        WorkdaysCounted,
+        ApiErrorBody,
+        Health,
+        crate::portal_search::SearchAnswer
+    ))
 )]
 pub struct ApiDoc;
 

@@ -799,7 +799,13 @@ async fn after(
     result: Result<Publication, StoreError>,
 ) -> Result<Response, AppError> {
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/console/publications/{id}?done=1")).into_response()),
+        Ok(p) => {
+            // Published or taken off: the portal's search follows at once.
+            if matches!(p.status(), Status::Published | Status::Withdrawn) {
+                state.search.refresh(&state.store).await;
+            }
+            Ok(Redirect::to(&format!("/console/publications/{id}?done=1")).into_response())
+        }
         Err(e) if e.is_client_error() => {
             let p = visible(state, me, id).await?;
             detail_view(state, me, p, e.to_string(), String::new()).await

@@ -1,6 +1,6 @@
 //! The portal in traditional characters: every public page also exists under `/hant/`,
-//! converted on the server character by character and phrase by phrase (OpenCC's tables, as
-//! zhconv carries them), with its links kept inside `/hant/`. Input typed in traditional
+//! converted on the server character by character and phrase by phrase (OpenCC's `S2t`
+//! tables, through ferrous-opencc), with its links kept inside `/hant/`. Input typed in traditional
 //! characters (a search, a form) reaches the handlers folded to simplified. Every page carries a
 //! 简/繁 switch to the same page in the other script.
 
@@ -18,11 +18,11 @@ pub const SWITCH: &str = "/__script_switch__";
 const MAX_BODY: usize = 8 * 1024 * 1024;
 
 pub fn to_hant(s: &str) -> String {
-    zhconv::zhconv(s, zhconv::Variant::ZhHant)
+    gongkai_search::text::to_traditional(s)
 }
 
 pub fn to_hans(s: &str) -> String {
-    zhconv::zhconv(s, zhconv::Variant::ZhHans)
+    gongkai_search::text::to_simplified(s)
 }
 
 /// Paths that are never converted or prefixed: files, data, the console.

@@ -24,10 +24,12 @@ mod limit;
 mod portal;
 mod portal_engage;
 mod portal_pub;
+mod portal_search;
 mod posted;
 pub mod report_docs;
 pub mod report_view;
 mod session;
+pub mod site_search;
 mod submitter;
 mod view;
 
@@ -41,6 +43,7 @@ pub struct AppState {
     pub config: WebConfig,
     limits: std::sync::Arc<Limits>,
     submitter: submitter::Submitter,
+    pub search: site_search::SiteSearch,
 }
 
 struct Limits {
@@ -66,7 +69,14 @@ impl AppState {
             store,
             config,
             limits: std::sync::Arc::new(limits),
+            search: site_search::SiteSearch::in_memory(),
         }
+    }
+
+    /// Search with this index (kept on disk) instead of one in memory.
+    pub fn with_search(mut self, index: gongkai_search::Search) -> AppState {
+        self.search = site_search::SiteSearch::new(index);
+        self
     }
 }
 
@@ -114,6 +124,7 @@ pub fn router(state: AppState) -> Router {
         .merge(portal::routes())
         .merge(portal_pub::routes())
         .merge(portal_engage::routes())
+        .merge(portal_search::routes())
         .merge(apply::routes())
         .merge(console::routes())
         .merge(console_apps::routes())
@@ -155,6 +166,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Serve until Ctrl-C / SIGTERM.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    tokio::spawn(state.search.clone().follow(state.store.clone()));
     if state.config.inspect_every_hours > 0 {
         tokio::spawn(inspect_on_schedule(
             state.store.clone(),

@@ -5,6 +5,7 @@ mod applications;
 mod engagement;
 mod publishing;
 mod report_outputs;
+mod search;
 
 use gongkai_store::Store;
 use gongkai_store::demo::DemoAccount;

@@ -228,6 +228,28 @@ async fn draft_review_publish_read_and_withdraw() {
     assert!(listing.contains("关于某小区旧楼加装电梯的公示"));
     let (_, home) = text(&anon, app.url("/")).await;
     assert!(home.contains("关于某小区旧楼加装电梯的公示"));
+    // Search finds it at once, by its words and by its 文号 typed with other brackets.
+    let (_, found) = text(
+        &anon,
+        app.url("/search?q=%E5%8A%A0%E8%A3%85%E7%94%B5%E6%A2%AF"),
+    )
+    .await;
+    assert!(
+        found.contains("共找到 1 条信息") && found.contains("<mark>加装电梯</mark>"),
+        "{found}"
+    );
+    let api: serde_json::Value = anon
+        .get(app.url("/api/v1/search"))
+        .query(&[("q", "番建[2021]7号")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api["hits"][0]["title"], "关于某小区旧楼加装电梯的公示");
+    assert_eq!(api["hits"][0]["exact"], true);
+    assert_eq!(api["hits"][0]["url"], format!("/publications/{id}"));
 
     // The office sees who approved it, step by step.
     let (_, page) = text(&office, app.url(&format!("/console/publications/{id}"))).await;
@@ -257,6 +279,12 @@ async fn draft_review_publish_read_and_withdraw() {
         text(&anon, app.url(&format!("/files/{file_id}"))).await.0,
         StatusCode::NOT_FOUND
     );
+    let (_, found) = text(
+        &anon,
+        app.url("/search?q=%E5%8A%A0%E8%A3%85%E7%94%B5%E6%A2%AF"),
+    )
+    .await;
+    assert!(found.contains("共找到 0 条信息"), "{found}");
 }
 
 #[tokio::test]

@@ -1,0 +1,71 @@
+//! The site's search index as the server keeps it: one writer, brought up to date from the
+//! store after each publish or withdrawal, at start, and every minute (for items imported by
+//! the command line or written by another server on the same PostgreSQL database).
+
+use gongkai_search::Search;
+use gongkai_store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often the index looks for changes it was not told about.
+const EVERY: Duration = Duration::from_secs(60);
+
+#[derive(Clone)]
+pub struct SiteSearch {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    index: Search,
+    /// One sync at a time.
+    syncing: tokio::sync::Mutex<()>,
+}
+
+impl SiteSearch {
+    pub fn new(index: Search) -> SiteSearch {
+        SiteSearch {
+            inner: Arc::new(Inner {
+                index,
+                syncing: tokio::sync::Mutex::new(()),
+            }),
+        }
+    }
+
+    /// An index in memory, filled from the store on first use (tests, and a server started
+    /// without a directory for it).
+    pub fn in_memory() -> SiteSearch {
+        let index = Search::in_memory().expect("an in-memory index has no failure mode");
+        SiteSearch::new(index)
+    }
+
+    pub fn index(&self) -> &Search {
+        &self.inner.index
+    }
+
+    /// Bring the index up to date. Failures are logged, never shown to a user: the search
+    /// page goes on answering from what the index has.
+    pub async fn refresh(&self, store: &Store) {
+        let _one = self.inner.syncing.lock().await;
+        match self.inner.index.sync(store, &|_| {}).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(items = n, "search index updated"),
+            Err(e) => tracing::error!(error = %e, "search index update failed"),
+        }
+    }
+
+    /// Before the first search of an index never filled.
+    pub async fn ready(&self, store: &Store) {
+        if self.inner.index.watermark().is_none() {
+            self.refresh(store).await;
+        }
+    }
+
+    /// Keep the index following the store (runs for the life of the server).
+    pub async fn follow(self, store: Store) {
+        let mut every = tokio::time::interval(EVERY);
+        loop {
+            every.tick().await;
+            self.refresh(&store).await;
+        }
+    }
+}
