@@ -26,7 +26,7 @@ struct Cli {
 
 /// Where the records live (shared by every command that reads or writes them).
 #[derive(Args, Clone, Default)]
-struct DbArgs {
+pub(crate) struct DbArgs {
     /// Directory of the embedded SQLite database [default: ./gongkai-data]
     #[arg(long, env = "GONGKAI_DATA", value_name = "DIR")]
     data: Option<PathBuf>,
@@ -189,6 +189,29 @@ enum Command {
         /// Concurrent clients
         #[arg(long, default_value_t = 64)]
         concurrency: usize,
+    },
+    /// Measure search: the law corpus split into articles, imported (storage and index),
+    /// then recall against a brute-force scan, latency at the engine and over HTTP, index
+    /// size and memory
+    BenchSearch {
+        /// shared/corpus/laws-cn.jsonl.gz
+        #[arg(long, value_name = "FILE")]
+        corpus: PathBuf,
+        /// Also index ten times as many documents and measure the engine again
+        #[arg(long)]
+        large: bool,
+    },
+    /// Measure the annual report over a synthetic district (created in a fresh database, or in
+    /// the one given if it has no units yet)
+    BenchReport {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, default_value_t = 1_000_000)]
+        applications: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        publications: usize,
+        #[arg(long, default_value_t = 500)]
+        units: usize,
     },
     /// Scan files for personal data and secrecy markings before release: one line per finding
     /// (file, place, kind, masked value); exit 1 if anything is found, 0 if clean, 2 if a file
@@ -368,7 +391,7 @@ macro_rules! say {
 }
 
 /// A failure with its exit status and the message a person reads.
-struct Failure(u8, String);
+pub(crate) struct Failure(pub(crate) u8, pub(crate) String);
 
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
@@ -377,6 +400,8 @@ impl From<StoreError> for Failure {
 }
 
 type Outcome = Result<(), Failure>;
+
+mod bench_search;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -538,6 +563,13 @@ async fn run(command: Command) -> Outcome {
             seconds,
             concurrency,
         } => bench(db, seconds, concurrency).await,
+        Command::BenchSearch { corpus, large } => bench_search::run(&corpus, large).await,
+        Command::BenchReport {
+            db,
+            applications,
+            publications,
+            units,
+        } => bench_search::report(db, applications, publications, units).await,
         Command::Scan { files } => scan(&files),
         Command::Import {
             command: ImportCommand::Publications { db, file },

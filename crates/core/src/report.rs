@@ -95,6 +95,8 @@ pub struct AppFact {
     pub received: Option<NaiveDate>,
     pub concluded: Option<NaiveDate>,
     pub outcome: Option<String>,
+    /// How many applications this fact stands for (the store groups alike ones).
+    pub count: u64,
 }
 
 /// What table 四 needs to know of a case.
@@ -192,13 +194,13 @@ pub fn table3(year: i32, format: Format, apps: &[AppFact]) -> Table3 {
     for a in apps {
         let c = column(a.applicant);
         if a.received.is_some_and(|r| r.year() == year) {
-            new[c] += 1;
+            new[c] += a.count;
         }
         if open_at_end(a, year - 1) {
-            carried_in[c] += 1;
+            carried_in[c] += a.count;
         }
         if open_at_end(a, year) {
-            carried_out[c] += 1;
+            carried_out[c] += a.count;
         }
         if let (Some(done), Some(o)) = (a.concluded, a.outcome.as_deref())
             && done.year() == year
@@ -210,7 +212,7 @@ pub fn table3(year: i32, format: Format, apps: &[AppFact]) -> Table3 {
                 o
             };
             if let Some(i) = outcome_keys.iter().position(|(k, _, _)| *k == key) {
-                outcomes[i][c] += 1;
+                outcomes[i][c] += a.count;
             }
         }
     }
@@ -397,6 +399,7 @@ mod tests {
             received: Some(d(r)),
             concluded: c.map(d),
             outcome: c.map(|_| o.to_string()),
+            count: 1,
         }
     }
 

@@ -561,6 +561,39 @@ impl Search {
         })
     }
 
+    /// Every item the text query matches, in no order (recall checks in the benchmark).
+    pub fn matching_ids(&self, text: &str) -> Result<std::collections::HashSet<i64>> {
+        let terms: Vec<String> = fold(text).split_whitespace().map(str::to_string).collect();
+        let query = BooleanQuery::new(
+            terms
+                .iter()
+                .map(|t| (Occur::Must, self.term_query(t)))
+                .collect(),
+        );
+        let searcher = self.reader.searcher();
+        let docs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+        let mut ids = std::collections::HashSet::with_capacity(docs.len());
+        for a in docs {
+            let reader = searcher.segment_reader(a.segment_ord);
+            let column = reader.fast_fields().u64("id")?;
+            if let Some(id) = column.first(a.doc_id) {
+                ids.insert(id as i64);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// The ids of the top `n` items for a text query, best first.
+    pub fn ranked_ids(&self, text: &str, n: usize) -> Result<Vec<i64>> {
+        let q = SearchQuery {
+            text: text.to_string(),
+            page: 1,
+            per_page: n,
+            ..Default::default()
+        };
+        Ok(self.search(&q)?.hits.into_iter().map(|h| h.id).collect())
+    }
+
     fn filters(&self, q: &SearchQuery) -> Vec<Box<dyn Query>> {
         let f = self.fields;
         let mut out: Vec<Box<dyn Query>> = Vec::new();

@@ -27,6 +27,7 @@ pub mod normative;
 pub mod publishing;
 pub mod report;
 pub mod staff;
+pub mod synthetic;
 pub mod testkit;
 pub mod units;
 

@@ -1,6 +1,7 @@
 //! The real server on a real database (SQLite, or PostgreSQL with GONGKAI_TEST_DATABASE_URL),
 //! driven over HTTP as a browser or API client would; one test in real Chromium.
 
+mod accessibility;
 mod applications;
 mod engagement;
 mod publishing;
