@@ -159,12 +159,16 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
-    /// The annual report of a year: the district's, or one unit's with --unit
+    /// The annual report of a year: the district's, or one unit's with --unit; `report check`
+    /// reads published reports and checks them
+    #[command(args_conflicts_with_subcommands = true)]
     Report {
+        #[command(subcommand)]
+        command: Option<ReportCommand>,
         #[command(flatten)]
         db: DbArgs,
         #[arg(long)]
-        year: String,
+        year: Option<String>,
         /// A unit's code; without it, the district report
         #[arg(long)]
         unit: Option<String>,
@@ -229,6 +233,22 @@ enum Command {
     Import {
         #[command(subcommand)]
         command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Read published annual reports (HTML, text, PDF; folders too) and say what is wrong with
+    /// them; exit 1 if any report has a problem, 2 if a file cannot be read
+    Check {
+        #[arg(required = true, value_name = "FILE_OR_DIR")]
+        paths: Vec<PathBuf>,
+        /// text | json (one JSON object per file per line)
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Also write one row per report to this CSV, and an HTML overview beside it
+        #[arg(long, value_name = "CSV")]
+        summary: Option<PathBuf>,
     },
 }
 
@@ -402,6 +422,7 @@ impl From<StoreError> for Failure {
 type Outcome = Result<(), Failure>;
 
 mod bench_search;
+mod report_check;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -419,7 +440,9 @@ fn main() -> ExitCode {
     match rt.block_on(run(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(code, msg)) => {
-            eprintln!("错误：{msg}");
+            if !msg.is_empty() {
+                eprintln!("错误：{msg}");
+            }
             ExitCode::from(code)
         }
     }
@@ -551,13 +574,32 @@ async fn run(command: Command) -> Outcome {
             Ok(())
         }
         Command::Report {
+            command:
+                Some(ReportCommand::Check {
+                    paths,
+                    format,
+                    summary,
+                }),
+            ..
+        } => report_check::run(&paths, &format, summary.as_deref()),
+        Command::Report {
+            command: None,
             db,
             year,
             unit,
             format,
             table,
             output,
-        } => report(db, &year, unit.as_deref(), &format, &table, output).await,
+        } => {
+            let year = year.ok_or_else(|| {
+                Failure(
+                    2,
+                    "请用 --year 指定年度，如 --year 2021（或用 report check 检查已发布的报告）"
+                        .into(),
+                )
+            })?;
+            report(db, &year, unit.as_deref(), &format, &table, output).await
+        }
         Command::Bench {
             db,
             seconds,

@@ -691,3 +691,67 @@ fn import_publications_names_bad_lines_and_can_run_again() {
     assert!(stderr(&o).contains("无法读取"), "{}", stderr(&o));
     assert!(stdout(&o).contains("其中 1 条已公开可检索"));
 }
+
+#[test]
+fn report_check_reads_published_reports_and_names_their_problems() {
+    let data = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../reader/tests/data/panyu-2021-as-found.txt"
+    );
+    let own = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../web/tests/snapshots/report-2021.html"
+    );
+    let o = gongkai(&["report", "check", own]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("未发现问题"));
+    let o = gongkai(&["report", "check", "--format", "json", data, own]);
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines[0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("panyu-2021-as-found.txt")
+    );
+    assert_eq!(lines[0]["year"], 2021);
+    assert_eq!(lines[0]["figures"]["applications_received"], 455);
+    assert!(
+        lines[0]["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["kind"] == "missing_table")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("summary.csv");
+    let o = gongkai(&[
+        "report",
+        "check",
+        data,
+        own,
+        "--summary",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        text.lines().count() == 3 && text.contains("广州市番禺区人民政府,2021,2021,455"),
+        "{text}"
+    );
+    assert!(
+        std::fs::read_to_string(dir.path().join("summary.html"))
+            .unwrap()
+            .contains("<svg")
+    );
+    let o = gongkai(&["report", "check", "/no/such/report.pdf"]);
+    assert_eq!(o.status.code(), Some(2));
+    // Without a subcommand, a year is still required for writing a report.
+    let o = gongkai(&["report", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--year"));
+}
