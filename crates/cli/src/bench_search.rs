@@ -36,7 +36,7 @@ pub const QUERIES: &[&str] = &[
     "农村土地承包",
     "营商环境",
     "税",
-    "資訊公開",
+    "個人信息保護",
 ];
 
 /// One article of a law.
@@ -481,6 +481,39 @@ pub async fn report(db: DbArgs, applications: usize, publications: usize, units:
         peak / 1024
     );
     store.close().await;
+    Ok(())
+}
+
+/// `gongkai bench-reader`: 1,000 reports read and checked (the seed as found, gongkai's own
+/// HTML report, and that report as plain text), one after another on one core.
+pub fn reader() -> Outcome {
+    const SEED: &[u8] = include_bytes!("../../reader/tests/data/panyu-2021-as-found.txt");
+    const OWN: &str = include_str!("../../web/tests/snapshots/report-2021.html");
+    let text: String = {
+        let mut s = OWN
+            .replace("</td>", " ")
+            .replace("</th>", " ")
+            .replace("</tr>", "\n");
+        while let Some(a) = s.find('<') {
+            let b = s[a..].find('>').map_or(s.len(), |b| a + b + 1);
+            s.replace_range(a..b, "");
+        }
+        s
+    };
+    let inputs: [&[u8]; 3] = [SEED, OWN.as_bytes(), text.as_bytes()];
+    let bytes: usize = inputs.iter().map(|b| b.len()).sum();
+    let t = Instant::now();
+    let mut problems = 0;
+    for i in 0..1000 {
+        problems += gongkai_reader::read(inputs[i % 3]).problems.len();
+    }
+    let took = t.elapsed();
+    say!(
+        "年报体检：1000 份（平均 {} KB）用时 {:.2} 秒，{:.0} 份/秒（共发现问题 {problems} 个）",
+        bytes / 3 / 1024,
+        took.as_secs_f64(),
+        1000.0 / took.as_secs_f64()
+    );
     Ok(())
 }
 

@@ -217,6 +217,8 @@ enum Command {
         #[arg(long, default_value_t = 500)]
         units: usize,
     },
+    /// Measure the report reader: 1,000 reports read and checked
+    BenchReader,
     /// Scan files for personal data and secrecy markings before release: one line per finding
     /// (file, place, kind, masked value); exit 1 if anything is found, 0 if clean, 2 if a file
     /// cannot be read
@@ -612,6 +614,7 @@ async fn run(command: Command) -> Outcome {
             publications,
             units,
         } => bench_search::report(db, applications, publications, units).await,
+        Command::BenchReader => bench_search::reader(),
         Command::Scan { files } => scan(&files),
         Command::Import {
             command: ImportCommand::Publications { db, file },

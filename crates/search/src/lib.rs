@@ -157,20 +157,24 @@ struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let positions = |tokenizer: &str| {
+    // Bigrams need positions (a string is a phrase of them); words only frequencies (they
+    // rank, the bigrams decide what matches).
+    let indexed = |tokenizer: &str, option: IndexRecordOption| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(tokenizer)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                .set_index_option(option),
         )
     };
+    let positions = |t: &str| indexed(t, IndexRecordOption::WithFreqsAndPositions);
+    let freqs = |t: &str| indexed(t, IndexRecordOption::WithFreqs);
     let fields = Fields {
         id: b.add_u64_field("id", INDEXED | STORED | FAST),
         title: b.add_text_field("title", STORED),
-        title_w: b.add_text_field("title_w", positions("gk_words")),
+        title_w: b.add_text_field("title_w", freqs("gk_words")),
         title_g: b.add_text_field("title_g", positions("gk_grams")),
         body: b.add_text_field("body", STORED),
-        body_w: b.add_text_field("body_w", positions("gk_words")),
+        body_w: b.add_text_field("body_w", freqs("gk_words")),
         body_g: b.add_text_field("body_g", positions("gk_grams")),
         index_no: b.add_text_field("index_no", STRING | STORED),
         doc_number: b.add_text_field("doc_number", STORED),
@@ -183,6 +187,19 @@ fn schema() -> (Schema, Fields) {
         facets: b.add_facet_field("facets", FacetOptions::default()),
     };
     (b.build(), fields)
+}
+
+/// A new index: the stored texts compressed with zstd (Chinese text compresses about twice
+/// as well as with lz4).
+fn create(schema: Schema) -> tantivy::IndexBuilder {
+    Index::builder()
+        .schema(schema)
+        .settings(tantivy::IndexSettings {
+            docstore_compression: tantivy::store::Compressor::Zstd(
+                tantivy::store::ZstdCompressor::default(),
+            ),
+            ..Default::default()
+        })
 }
 
 /// How an index directory was found when opened.
@@ -221,7 +238,7 @@ impl Search {
                 }
             })
         } else {
-            Index::create_in_dir(dir, schema.clone())
+            create(schema.clone()).create_in_dir(dir)
         };
         let (index, opened) = match attempt {
             Ok(ix) => (
@@ -238,7 +255,7 @@ impl Search {
                 std::fs::rename(dir, &aside)?;
                 std::fs::create_dir_all(dir)?;
                 (
-                    Index::create_in_dir(dir, schema)?,
+                    create(schema).create_in_dir(dir)?,
                     Opened::Replaced(e.to_string()),
                 )
             }
@@ -250,7 +267,7 @@ impl Search {
     /// An index in memory (tests, benchmarks).
     pub fn in_memory() -> Result<Search> {
         let (schema, fields) = schema();
-        Search::with_index(Index::create_in_ram(schema), fields, None)
+        Search::with_index(create(schema).create_in_ram()?, fields, None)
     }
 
     fn with_index(index: Index, fields: Fields, dir: Option<PathBuf>) -> Result<Search> {
@@ -652,7 +669,7 @@ impl Search {
             ),
             (Occur::Should, gram_query(f.body_g, term)),
         ]));
-        let words: Vec<&str> = text::words(term).into_iter().map(|w| w.2).collect();
+        let words: Vec<&str> = text::query_words(term);
         let mut clauses = vec![(Occur::Must, must)];
         if !words.is_empty() {
             clauses.push((
@@ -705,18 +722,19 @@ fn gram_query(field: Field, term: &str) -> Box<dyn Query> {
     }
 }
 
+/// Every word of the term as a word of the text (the bigrams already pinned the string).
 fn word_query(field: Field, words: &[&str]) -> Box<dyn Query> {
-    if let [w] = words {
-        return Box::new(TermQuery::new(
+    let term = |w: &&str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
             Term::from_field_text(field, w),
             IndexRecordOption::WithFreqs,
-        ));
+        ))
+    };
+    if let [w] = words {
+        return term(w);
     }
-    Box::new(PhraseQuery::new(
-        words
-            .iter()
-            .map(|w| Term::from_field_text(field, w))
-            .collect(),
+    Box::new(BooleanQuery::new(
+        words.iter().map(|w| (Occur::Must, term(w))).collect(),
     ))
 }
 

@@ -124,13 +124,25 @@ pub fn jieba() -> Arc<jieba_rs::Jieba> {
         .clone()
 }
 
-/// The words of a (folded) text, whitespace and punctuation left out.
+/// The words of a (folded) text, whitespace and punctuation left out: jieba's search mode,
+/// so a long word also yields the words inside it (政府信息公开 → 政府, 信息, 公开, 信息公开 …).
 pub fn words(text: &str) -> Vec<(usize, usize, &str)> {
+    jieba()
+        .cut_for_search(text, false)
+        .into_iter()
+        .filter(|t| t.word.chars().any(char::is_alphanumeric))
+        .map(|t| (t.byte_start, t.byte_end, t.word))
+        .collect()
+}
+
+/// The words of a query: jieba's default cut (the longest words), each of which the search
+/// mode put in the index.
+pub fn query_words(text: &str) -> Vec<&str> {
     jieba()
         .cut(text, false)
         .into_iter()
         .filter(|t| t.word.chars().any(char::is_alphanumeric))
-        .map(|t| (t.byte_start, t.byte_end, t.word))
+        .map(|t| t.word)
         .collect()
 }
 
