@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod deadline;
 pub mod fees;
 pub mod files;
+pub mod html;
 pub mod ids;
 pub mod letters;
 pub mod narrative;

@@ -150,7 +150,7 @@ fn html_to_text(html: &str) -> String {
     let mut in_cell = false;
     let mut skip_until: Option<&str> = None;
     while let Some(lt) = rest.find('<') {
-        let text = decode_entities(&rest[..lt]);
+        let text = gongkai_core::html::decode_entities(&rest[..lt]);
         if skip_until.is_none() {
             if in_cell {
                 cell.push_str(&text);
@@ -196,22 +196,8 @@ fn html_to_text(html: &str) -> String {
             _ => {}
         }
     }
-    out.push_str(&decode_entities(rest));
+    out.push_str(&gongkai_core::html::decode_entities(rest));
     out
-}
-
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    s.replace("&nbsp;", " ")
-        .replace("&#160;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&ldquo;", "“")
-        .replace("&rdquo;", "”")
-        .replace("&amp;", "&")
 }
 
 /// The text with whitespace taken out except between two digits (kept as one space), so

@@ -234,7 +234,7 @@ pub fn plain_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
-        out.push_str(&decode(&rest[..lt]));
+        out.push_str(&gongkai_core::html::decode_entities(&rest[..lt]));
         let Some(gt) = rest[lt..].find('>') else {
             rest = "";
             break;
@@ -253,20 +253,8 @@ pub fn plain_text(html: &str) -> String {
         }
         rest = &rest[lt + gt + 1..];
     }
-    out.push_str(&decode(rest));
+    out.push_str(&gongkai_core::html::decode_entities(rest));
     out.trim().to_string()
-}
-
-fn decode(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    s.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// A short passage of `text` around the first place one of the (folded) `terms` occurs, the

@@ -1,0 +1,28 @@
+//! Small helpers for text that arrives as HTML.
+
+/// Decode the entities that published pages use for text (`&nbsp;` as a space).
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&nbsp;", " ")
+        .replace("&#160;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&ldquo;", "“")
+        .replace("&rdquo;", "”")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decodes_ampersand_last() {
+        assert_eq!(
+            super::decode_entities("&amp;lt; &nbsp;&ldquo;x&rdquo;"),
+            "&lt;  “x”"
+        );
+    }
+}
