@@ -252,6 +252,19 @@ enum ReportCommand {
         #[arg(long, value_name = "CSV")]
         summary: Option<PathBuf>,
     },
+    /// Keep a published report (read as by `check`) as a unit's history of its year, for the
+    /// carry-over check of the next year and the charts over the years
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        file: PathBuf,
+        /// The unit's code
+        #[arg(long)]
+        unit: String,
+        /// The year, when the report does not say it
+        #[arg(long)]
+        year: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -584,6 +597,19 @@ async fn run(command: Command) -> Outcome {
                 }),
             ..
         } => report_check::run(&paths, &format, summary.as_deref()),
+        Command::Report {
+            command:
+                Some(ReportCommand::Import {
+                    db,
+                    file,
+                    unit,
+                    year,
+                }),
+            ..
+        } => {
+            let store = open(&db).await?;
+            report_check::import(&store, &file, &unit, year.as_deref(), &cli_actor()).await
+        }
         Command::Report {
             command: None,
             db,

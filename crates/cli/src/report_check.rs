@@ -14,6 +14,47 @@ const KEYS: [(&str, &str); 6] = [
     ("fees_collected_yuan", "收费（元）"),
 ];
 
+/// `gongkai report import`: read one report and keep it as the unit's history.
+pub async fn import(
+    store: &gongkai_store::Store,
+    file: &Path,
+    unit: &str,
+    year: Option<&str>,
+    actor: &str,
+) -> Outcome {
+    let bytes =
+        std::fs::read(file).map_err(|e| Failure(2, format!("无法读取 {}：{e}", file.display())))?;
+    let r = read(&bytes);
+    let year = match year {
+        Some(y) => gongkai_core::report::parse_year(y)
+            .ok_or_else(|| Failure(2, format!("年度“{y}”无效，应为四位数字，如 2020")))?,
+        None => r
+            .year
+            .ok_or_else(|| Failure(2, "报告中没有找到年度，请用 --year 指定".into()))?,
+    };
+    if r.table3.is_none() {
+        return Err(Failure(
+            2,
+            "报告中读不出表三，无法作为历史数据导入（先用 report check 查看原因）".into(),
+        ));
+    }
+    let mut data = r.to_json();
+    data["year"] = Value::from(year);
+    store
+        .import_report_history(actor, unit, year, &file.display().to_string(), &data)
+        .await?;
+    say!(
+        "已导入 {} {year} 年报告（{}）作为历史数据；报告本身有 {} 个问题。",
+        unit,
+        file.display(),
+        r.problems.len()
+    );
+    for p in &r.problems {
+        say!("  - [{}] {}", p.kind, p.message);
+    }
+    Ok(())
+}
+
 /// Files named directly, and the reports inside folders (.html, .htm, .txt, .pdf).
 fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     let mut out = Vec::new();

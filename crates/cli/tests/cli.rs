@@ -452,6 +452,38 @@ fn report_of_the_demo_district_from_the_command_line() {
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
     }
+
+    // A report published before gongkai ran, imported as 2020: its 结转下年度 (13) must be
+    // 2021's 上年结转 (9 from the records); the 2021 report now names the mismatch.
+    let published = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../web/tests/snapshots/report-2021.html"
+    );
+    let o = gongkai(&[
+        "report", "import", "--data", data, published, "--unit", "py", "--year", "2020",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("已导入 py 2020 年报告"),
+        "{}",
+        stdout(&o)
+    );
+    let o = gongkai(&[
+        "report", "--data", data, "--year", "2021", "--format", "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let problems = v["problems"].to_string();
+    assert!(
+        problems.contains("carry_over") && problems.contains("上年“结转下年度继续办理”为 13"),
+        "{problems}"
+    );
+    let seed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../reader/tests/data/panyu-2021-as-found.txt"
+    );
+    let o = gongkai(&["report", "import", "--data", data, seed, "--unit", "py"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("读不出表三"), "{}", stderr(&o));
 }
 
 /// An application acknowledged to the applicant survives `kill -9` of the server at any moment:

@@ -429,10 +429,26 @@ impl Search {
         Ok(read)
     }
 
-    /// Empty the index and fill it again from the store.
+    /// Empty the index and fill it again from the store, then compact it.
     pub async fn rebuild(&self, store: &Store, progress: &(dyn Fn(u64) + Sync)) -> Result<u64> {
         self.clear()?;
-        self.sync(store, progress).await
+        let n = self.sync(store, progress).await?;
+        self.compact()?;
+        Ok(n)
+    }
+
+    /// Merge every segment into one and delete the files no longer used (after a bulk load:
+    /// smaller on disk, a little faster to search).
+    pub fn compact(&self) -> Result<()> {
+        let ids = self.index.searchable_segment_ids()?;
+        let mut w = self.writer();
+        if ids.len() > 1 {
+            w.merge(&ids).wait()?;
+        }
+        w.garbage_collect_files().wait()?;
+        drop(w);
+        self.reader.reload()?;
+        Ok(())
     }
 
     /// Search. Never fails on what a user typed: odd characters are searched as text.

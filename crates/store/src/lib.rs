@@ -23,6 +23,7 @@ mod demo_publishing;
 mod demo_records;
 pub mod engagement;
 pub mod files;
+pub mod history;
 pub mod normative;
 pub mod publishing;
 pub mod report;

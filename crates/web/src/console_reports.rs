@@ -135,7 +135,30 @@ async fn list(
         .collect();
     let mut received = Vec::new();
     let mut on_time = Vec::new();
-    for y in state.store.report_years().await?.into_iter().take(6).rev() {
+    // Years before gongkai ran come from the district's imported reports.
+    let recorded = state.store.report_years().await?;
+    let history = match state.store.root_unit().await? {
+        Some(root) => state.store.report_history(root.id).await?,
+        None => Vec::new(),
+    };
+    let mut years: Vec<i32> = recorded
+        .iter()
+        .copied()
+        .chain(history.iter().map(|h| h.year))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    for y in years.into_iter().rev().take(6).rev() {
+        if !recorded.contains(&y) {
+            if let Some(h) = history.iter().find(|h| h.year == y) {
+                let label = format!("{y}年（已发布报告）");
+                received.push((
+                    label.clone(),
+                    h.figure("applications_received").unwrap_or(0),
+                ));
+            }
+            continue;
+        }
         let d = state.store.report_data(y, None).await?;
         received.push((format!("{y}年"), d.figures.applications_received));
         let rate = (d.figures.applications_concluded_on_time * 100)
