@@ -202,6 +202,29 @@ fn create(schema: Schema) -> tantivy::IndexBuilder {
         })
 }
 
+/// What a commit remembers: the newest change of the store it reflects, and how many items
+/// had changed in the overlap window before it.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    at: DateTime<Utc>,
+    window: i64,
+}
+
+impl Mark {
+    fn to_payload(self) -> String {
+        serde_json::json!({"at": self.at.to_rfc3339(), "window": self.window}).to_string()
+    }
+
+    fn parse(p: &str) -> Option<Mark> {
+        let v: serde_json::Value = serde_json::from_str(p).ok()?;
+        let at = DateTime::parse_from_rfc3339(v["at"].as_str()?).ok()?;
+        Some(Mark {
+            at: at.with_timezone(&Utc),
+            window: v["window"].as_i64().unwrap_or(-1),
+        })
+    }
+}
+
 /// How an index directory was found when opened.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Opened {
@@ -216,6 +239,8 @@ pub struct Search {
     index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
+    /// The commit payload, kept in memory (read on every search).
+    mark: Mutex<Option<Mark>>,
     fields: Fields,
     dir: Option<PathBuf>,
 }
@@ -284,10 +309,16 @@ impl Search {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let mark = index
+            .load_metas()
+            .ok()
+            .and_then(|m| m.payload)
+            .and_then(|p| Mark::parse(&p));
         Ok(Search {
             index,
             reader,
             writer: Mutex::new(writer),
+            mark: Mutex::new(mark),
             fields,
             dir,
         })
@@ -359,14 +390,19 @@ impl Search {
     /// Make the changes visible and durable, remembering `watermark` (the newest change of the
     /// store they reflect).
     pub fn commit(&self, watermark: Option<DateTime<Utc>>) -> Result<()> {
+        self.commit_mark(watermark.map(|at| Mark { at, window: -1 }))
+    }
+
+    fn commit_mark(&self, mark: Option<Mark>) -> Result<()> {
         {
             let mut w = self.writer();
             let mut prepared = w.prepare_commit()?;
-            if let Some(at) = watermark {
-                prepared.set_payload(&at.to_rfc3339());
+            if let Some(m) = mark {
+                prepared.set_payload(&m.to_payload());
             }
             prepared.commit()?;
         }
+        *self.mark.lock().unwrap_or_else(|p| p.into_inner()) = mark;
         self.reader.reload()?;
         Ok(())
     }
@@ -374,34 +410,51 @@ impl Search {
     /// Empty the index (before a rebuild).
     pub fn clear(&self) -> Result<()> {
         self.writer().delete_all_documents()?;
-        self.commit(None)?;
+        self.commit_mark(None)?;
         Ok(())
     }
 
     /// The newest change of the store the index reflects; `None` for an index never filled.
     pub fn watermark(&self) -> Option<DateTime<Utc>> {
-        let metas = self.index.load_metas().ok()?;
-        let p = metas.payload?;
-        DateTime::parse_from_rfc3339(&p)
-            .ok()
-            .map(|d| d.with_timezone(&Utc))
+        self.mark().map(|m| m.at)
+    }
+
+    fn mark(&self) -> Option<Mark> {
+        *self.mark.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Bring the index up to date with the store: items changed since the watermark are
     /// indexed (published) or taken out (anything else). `progress` is told how many items
     /// were read so far. Returns the number of items read.
+    ///
+    /// Items changed shortly before the watermark are read again when their number has
+    /// changed since the last sync (a writer that committed late with an earlier time).
     pub async fn sync(&self, store: &Store, progress: &(dyn Fn(u64) + Sync)) -> Result<u64> {
-        let since = self
-            .watermark()
-            .map(|w| w - chrono::Duration::seconds(SYNC_OVERLAP_SECONDS));
+        let overlap = chrono::Duration::seconds(SYNC_OVERLAP_SECONDS);
+        let mark = self.mark();
+        let mut cursor = match mark {
+            Some(m) => {
+                let behind = store
+                    .publications_changed_between(m.at - overlap, m.at)
+                    .await?;
+                Some((
+                    if behind == m.window {
+                        m.at
+                    } else {
+                        m.at - overlap
+                    },
+                    0,
+                ))
+            }
+            None => None,
+        };
         let units: HashMap<i64, String> = store
             .units()
             .await?
             .into_iter()
             .map(|u| (u.id, u.code))
             .collect();
-        let mut cursor = since.map(|s| (s, 0));
-        let mut newest = self.watermark();
+        let mut newest = mark.map(|m| m.at);
         let mut read = 0u64;
         loop {
             let rows = store.publications_for_index(cursor, SYNC_BATCH).await?;
@@ -423,8 +476,15 @@ impl Search {
             self.put(&docs)?;
             progress(read);
         }
-        if read > 0 || self.watermark().is_none() {
-            self.commit(newest)?;
+        if read > 0 || mark.is_none() {
+            let next = match newest {
+                Some(at) => Some(Mark {
+                    at,
+                    window: store.publications_changed_between(at - overlap, at).await?,
+                }),
+                None => None,
+            };
+            self.commit_mark(next)?;
         }
         Ok(read)
     }
@@ -439,14 +499,20 @@ impl Search {
 
     /// Merge every segment into one and delete the files no longer used (after a bulk load:
     /// smaller on disk, a little faster to search).
+    /// Background merges may be replacing segments meanwhile: the merge is tried again once
+    /// they are done (for up to 30 s); an index left in several segments is still correct.
     pub fn compact(&self) -> Result<()> {
-        let ids = self.index.searchable_segment_ids()?;
-        let mut w = self.writer();
-        if ids.len() > 1 {
-            w.merge(&ids).wait()?;
+        for _ in 0..120 {
+            let ids = self.index.searchable_segment_ids()?;
+            if ids.len() <= 1 {
+                break;
+            }
+            match self.writer().merge(&ids).wait() {
+                Ok(_) => break,
+                Err(_) => std::thread::sleep(std::time::Duration::from_millis(250)),
+            }
         }
-        w.garbage_collect_files().wait()?;
-        drop(w);
+        self.writer().garbage_collect_files().wait()?;
         self.reader.reload()?;
         Ok(())
     }

@@ -1284,6 +1284,19 @@ impl Store {
         })
     }
 
+    /// How many items changed in `[from, to]` (the search index's check that nothing slipped
+    /// in behind its watermark).
+    pub async fn publications_changed_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<i64> {
+        let (n,): (i64,) = on_pool!(self, p => sqlx::query_as(
+            "SELECT COUNT(*) FROM publications WHERE updated_at >= $1 AND updated_at <= $2")
+            .bind(from).bind(to).fetch_one(p).await?);
+        Ok(n)
+    }
+
     /// The names of the columns each of these items is in.
     pub async fn column_names_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>> {
         let mut out: HashMap<i64, Vec<String>> = HashMap::new();
