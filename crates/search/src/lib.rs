@@ -207,12 +207,15 @@ fn create(schema: Schema) -> tantivy::IndexBuilder {
 #[derive(Debug, Clone, Copy)]
 struct Mark {
     at: DateTime<Utc>,
+    /// The last item read at `at`.
+    id: i64,
     window: i64,
 }
 
 impl Mark {
     fn to_payload(self) -> String {
-        serde_json::json!({"at": self.at.to_rfc3339(), "window": self.window}).to_string()
+        serde_json::json!({"at": self.at.to_rfc3339(), "id": self.id, "window": self.window})
+            .to_string()
     }
 
     fn parse(p: &str) -> Option<Mark> {
@@ -220,6 +223,7 @@ impl Mark {
         let at = DateTime::parse_from_rfc3339(v["at"].as_str()?).ok()?;
         Some(Mark {
             at: at.with_timezone(&Utc),
+            id: v["id"].as_i64().unwrap_or(0),
             window: v["window"].as_i64().unwrap_or(-1),
         })
     }
@@ -390,7 +394,11 @@ impl Search {
     /// Make the changes visible and durable, remembering `watermark` (the newest change of the
     /// store they reflect).
     pub fn commit(&self, watermark: Option<DateTime<Utc>>) -> Result<()> {
-        self.commit_mark(watermark.map(|at| Mark { at, window: -1 }))
+        self.commit_mark(watermark.map(|at| Mark {
+            at,
+            id: 0,
+            window: -1,
+        }))
     }
 
     fn commit_mark(&self, mark: Option<Mark>) -> Result<()> {
@@ -437,14 +445,11 @@ impl Search {
                 let behind = store
                     .publications_changed_between(m.at - overlap, m.at)
                     .await?;
-                Some((
-                    if behind == m.window {
-                        m.at
-                    } else {
-                        m.at - overlap
-                    },
-                    0,
-                ))
+                Some(if behind == m.window {
+                    (m.at, m.id)
+                } else {
+                    (m.at - overlap, 0)
+                })
             }
             None => None,
         };
@@ -454,13 +459,13 @@ impl Search {
             .into_iter()
             .map(|u| (u.id, u.code))
             .collect();
-        let mut newest = mark.map(|m| m.at);
+        let mut newest = mark.map(|m| (m.at, m.id));
         let mut read = 0u64;
         loop {
             let rows = store.publications_for_index(cursor, SYNC_BATCH).await?;
             let Some(last) = rows.last() else { break };
             cursor = Some((last.updated_at, last.id));
-            newest = newest.max(Some(last.updated_at));
+            newest = newest.max(Some((last.updated_at, last.id)));
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
             let mut columns = store.column_names_of(&ids).await?;
             let mut docs = Vec::new();
@@ -478,8 +483,9 @@ impl Search {
         }
         if read > 0 || mark.is_none() {
             let next = match newest {
-                Some(at) => Some(Mark {
+                Some((at, id)) => Some(Mark {
                     at,
+                    id,
                     window: store.publications_changed_between(at - overlap, at).await?,
                 }),
                 None => None,
