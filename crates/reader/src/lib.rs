@@ -474,9 +474,10 @@ fn prose_figures(text: &str) -> BTreeMap<&'static str, Value> {
 }
 
 fn analyse(text: &str, mut problems: Vec<Problem>) -> Reading {
-    let (year, unit) = year_and_unit(text);
-    let format = year.map(Format::for_year);
     let c = compact(text);
+    // On the text without line breaks: a PDF's title comes out wrapped.
+    let (year, unit) = year_and_unit(&c);
+    let format = year.map(Format::for_year);
     let k = keyed(&c);
     for s in SECTIONS {
         if find_label(&k, s, 0).is_none() {
@@ -522,7 +523,14 @@ fn analyse(text: &str, mut problems: Vec<Problem>) -> Reading {
     let labels: Vec<&str> = t3.rows.iter().map(|r| r.label).collect();
     let mut places: Vec<Option<(usize, usize)>> = Vec::new();
     for l in &labels {
-        let p = find_label(&k, l, cursor);
+        // A long label wrapped in its cell can come out of a PDF with a neighbouring merged
+        // cell's words inside it: then its first words are enough to place the row.
+        let p = find_label(&k, l, cursor).or_else(|| {
+            let head: String = label_key(l).chars().take(8).collect();
+            (head.chars().count() == 8)
+                .then(|| find_label(&k, &head, cursor))
+                .flatten()
+        });
         if let Some((_, e)) = p {
             cursor = e;
         }
