@@ -93,6 +93,9 @@ enum Command {
         /// ./gongkai-search with PostgreSQL]
         #[arg(long, env = "GONGKAI_SEARCH_INDEX", value_name = "DIR")]
         search_index: Option<PathBuf>,
+        /// Keep rendered public pages this many seconds (0: never)
+        #[arg(long, env = "GONGKAI_PAGE_CACHE_SECONDS", default_value_t = 2)]
+        page_cache_seconds: u64,
     },
     /// Rebuild the search index from the records (the server must be stopped: one process
     /// writes an index)
@@ -499,6 +502,7 @@ async fn run(command: Command) -> Outcome {
             icp_record,
             police_record,
             search_index,
+            page_cache_seconds,
         } => {
             let index = index_dir(&db, search_index);
             let config = gongkai_web::WebConfig {
@@ -511,6 +515,7 @@ async fn run(command: Command) -> Outcome {
                 site_code,
                 icp_record,
                 police_record,
+                page_cache_seconds,
             };
             serve(db, listen, demo, config, &index).await
         }

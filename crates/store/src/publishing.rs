@@ -1345,9 +1345,14 @@ impl Store {
     pub async fn interpretations_of(&self, id: i64) -> Result<Vec<PublicationRow>> {
         Ok(
             on_pool!(self, p => sqlx::query_as::<_, PublicationRow>(sqlx::AssertSqlSafe(format!(
-            "SELECT {ROW_COLUMNS} FROM publications p WHERE p.interprets_id = $1 AND p.status = 'published' \
+            "SELECT {ROW_COLUMNS} FROM publications p WHERE p.interprets_id = $1 \
              ORDER BY p.published_on DESC, p.id DESC")))
-            .bind(id).fetch_all(p).await?),
+            .bind(id).fetch_all(p).await?)
+            // Published ones only; filtered here, as a status condition in SQL leads SQLite's
+            // planner to walk every published item instead of the few interpreting this one.
+            .into_iter()
+            .filter(|r| r.status == "published")
+            .collect(),
         )
     }
 

@@ -21,6 +21,7 @@ mod docx;
 mod error;
 pub mod hant;
 mod limit;
+mod page_cache;
 mod portal;
 mod portal_engage;
 mod portal_pub;
@@ -44,6 +45,7 @@ pub struct AppState {
     limits: std::sync::Arc<Limits>,
     submitter: submitter::Submitter,
     pub search: site_search::SiteSearch,
+    pages: page_cache::PageCache,
 }
 
 struct Limits {
@@ -70,6 +72,7 @@ impl AppState {
             config,
             limits: std::sync::Arc::new(limits),
             search: site_search::SiteSearch::in_memory(),
+            pages: page_cache::PageCache::default(),
         }
     }
 
@@ -100,6 +103,9 @@ pub struct WebConfig {
     pub site_code: String,
     pub icp_record: String,
     pub police_record: String,
+    /// Keep rendered public pages this many seconds (0: never); any change made through the
+    /// server empties the cache at once.
+    pub page_cache_seconds: u64,
 }
 
 impl Default for WebConfig {
@@ -114,6 +120,7 @@ impl Default for WebConfig {
             site_code: String::new(),
             icp_record: String::new(),
             police_record: String::new(),
+            page_cache_seconds: 0,
         }
     }
 }
@@ -134,6 +141,10 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(api_apps::routes())
         .fallback(portal::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            page_cache::layer,
+        ))
         .with_state(state)
         .layer(
             // Log the method and path only: queries and bodies can carry personal data.

@@ -133,3 +133,49 @@ async fn odd_input_gets_a_normal_page_never_markup_or_a_500() {
     assert_eq!(v["facets"]["type"][0]["count"], 25);
     assert!(v["hits"][0]["snippet"].as_str().unwrap().contains("<mark>"));
 }
+
+#[tokio::test]
+async fn public_pages_are_kept_briefly_and_forgotten_on_any_change() {
+    let app = crate::spawn_app_with(gongkai_web::WebConfig {
+        page_cache_seconds: 60,
+        ..Default::default()
+    })
+    .await;
+    with_items(&app).await;
+    let unit = app.store.unit_by_code("py-zjj").await.unwrap().unwrap();
+    let column = app.store.column_tree(unit.id, false).await.unwrap()[0]
+        .column
+        .id;
+    let listing = format!("/columns/{column}");
+    let (_, first) = get(&app, &listing, &[]).await;
+    assert!(first.contains("共 25 条"));
+    // A change behind the server's back (another process) shows once the page expires …
+    let editor = app
+        .store
+        .staff_by_username("zjj-editor")
+        .await
+        .unwrap()
+        .unwrap();
+    let id = app
+        .store
+        .publication_by_index("PY-ZJJ/2021-00003")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    app.store
+        .withdraw_publication(&editor, id, "内容有误")
+        .await
+        .unwrap();
+    let (_, cached) = get(&app, &listing, &[]).await;
+    assert!(cached.contains("共 25 条"), "kept for its 60 s");
+    // … but any change made through this server (here a refused one) empties it at once.
+    let (c, csrf) = app.login("zjj-editor").await;
+    c.post(app.url(&format!("/console/publications/{id}/withdraw")))
+        .form(&[("csrf", csrf.as_str()), ("reason", "再次撤回")])
+        .send()
+        .await
+        .unwrap();
+    let (_, fresh) = get(&app, &listing, &[]).await;
+    assert!(fresh.contains("共 24 条"));
+}
