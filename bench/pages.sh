@@ -25,7 +25,9 @@ start_server() {
     echo "$1: $(( (t1 - t0) / 1000000 )) ms to the first answer"
 }
 start_server "cold start (first, index built in the background)"
-sleep 15 # let the first index build finish
+# Let the first index build finish (the server logs it).
+i=0
+until grep -q "search index updated" "$SCRATCH/serve.log" || [ $i -ge 600 ]; do sleep 0.2; i=$((i + 1)); done
 kill $SERVER; wait $SERVER 2>/dev/null || true
 start_server "cold start (second)"
 

@@ -46,7 +46,23 @@ impl SiteSearch {
     /// page goes on answering from what the index has.
     pub async fn refresh(&self, store: &Store) {
         let _one = self.inner.syncing.lock().await;
-        match self.inner.index.sync(store, &|_| {}).await {
+        // Folding, segmenting and committing are CPU work: on a blocking thread, so the pages
+        // keep being served while a large import is indexed.
+        let inner = self.inner.clone();
+        let store = store.clone();
+        let handle = tokio::runtime::Handle::current();
+        let done = tokio::task::spawn_blocking(move || {
+            handle.block_on(async { inner.index.sync(&store, &|_| {}).await })
+        })
+        .await;
+        let done = match done {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, "search index update stopped");
+                return;
+            }
+        };
+        match done {
             Ok(0) => {}
             Ok(n) => tracing::info!(items = n, "search index updated"),
             Err(e) => tracing::error!(error = %e, "search index update failed"),
