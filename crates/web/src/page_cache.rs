@@ -21,6 +21,9 @@ const MAX_BODY: usize = 8 * 1024 * 1024;
 #[derive(Clone, Default)]
 pub struct PageCache {
     pages: Arc<Mutex<HashMap<String, Page>>>,
+    /// One render per page at a time: the others wait for it (no stampede when a popular
+    /// page expires under load).
+    rendering: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 struct Page {
@@ -61,6 +64,14 @@ impl PageCache {
         Some(r)
     }
 
+    fn turn(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut r = self.rendering.lock().unwrap_or_else(|p| p.into_inner());
+        if r.len() >= MAX_ENTRIES {
+            r.retain(|_, m| Arc::strong_count(m) > 1);
+        }
+        r.entry(key.to_string()).or_default().clone()
+    }
+
     fn put(&self, key: String, page: Page) {
         let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
         if pages.len() >= MAX_ENTRIES {
@@ -83,6 +94,11 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     if ttl.is_zero() || !cacheable(req.uri().path()) || req.method() == Method::HEAD {
         return next.run(req).await;
     }
+    if let Some(hit) = state.pages.get(&key, ttl) {
+        return hit;
+    }
+    let turn = state.pages.turn(&key);
+    let _mine = turn.lock().await;
     if let Some(hit) = state.pages.get(&key, ttl) {
         return hit;
     }
