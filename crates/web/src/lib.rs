@@ -141,10 +141,6 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(api_apps::routes())
         .fallback(portal::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            page_cache::layer,
-        ))
         .with_state(state)
         .layer(
             // Log the method and path only: queries and bodies can carry personal data.
@@ -186,9 +182,18 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::i
     }
     // The 繁體 view rewrites paths, so it wraps the router (it must run before routing).
     // (An outer router's middleware runs before the inner router routes.)
+    // The page cache wraps both: a cached page skips the 繁體 conversion, the footer and the
+    // validator as well as its rendering.
     let app = Router::new()
         .fallback_service(router(state.clone()))
-        .layer(axum::middleware::from_fn_with_state(state, hant::layer));
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            hant::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            page_cache::layer,
+        ));
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -33,8 +33,13 @@ struct Page {
     body: Bytes,
 }
 
-/// Paths whose pages are the same for everyone and carry no form token.
+/// Paths whose pages are the same for everyone and carry no form token (in either script).
 fn cacheable(path: &str) -> bool {
+    let path = match path.strip_prefix("/hant") {
+        Some("") => "/",
+        Some(rest) if rest.starts_with('/') => rest,
+        _ => path,
+    };
     path == "/"
         || path == "/reports"
         || path == "/search"
@@ -94,14 +99,28 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     if ttl.is_zero() || !cacheable(req.uri().path()) || req.method() == Method::HEAD {
         return next.run(req).await;
     }
+    let validator = req.headers().get(header::IF_NONE_MATCH).cloned();
+    // A browser that has the page gets 304 from the cache as it would from the page itself.
+    let not_modified = |hit: Response| match (&validator, hit.headers().get(header::ETAG)) {
+        (Some(asked), Some(tag)) if asked == tag => {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::NOT_MODIFIED;
+            r.headers_mut().insert(header::ETAG, tag.clone());
+            r
+        }
+        _ => hit,
+    };
     if let Some(hit) = state.pages.get(&key, ttl) {
-        return hit;
+        return not_modified(hit);
     }
     let turn = state.pages.turn(&key);
     let _mine = turn.lock().await;
     if let Some(hit) = state.pages.get(&key, ttl) {
-        return hit;
+        return not_modified(hit);
     }
+    // The page itself is asked for (a 304 from below would not be worth keeping).
+    let mut req = req;
+    req.headers_mut().remove(header::IF_NONE_MATCH);
     let r = next.run(req).await;
     let page_type = r
         .headers()
@@ -124,5 +143,5 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             body: bytes.clone(),
         },
     );
-    Response::from_parts(parts, Body::from(bytes))
+    not_modified(Response::from_parts(parts, Body::from(bytes)))
 }

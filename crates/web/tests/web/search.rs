@@ -149,6 +149,19 @@ async fn public_pages_are_kept_briefly_and_forgotten_on_any_change() {
     let listing = format!("/columns/{column}");
     let (_, first) = get(&app, &listing, &[]).await;
     assert!(first.contains("共 25 条"));
+    // A browser that has it is told so by the cache, in both scripts.
+    for path in [listing.clone(), format!("/hant{listing}")] {
+        let r = app.client().get(app.url(&path)).send().await.unwrap();
+        let tag = r.headers()["etag"].clone();
+        let again = app
+            .client()
+            .get(app.url(&path))
+            .header("if-none-match", tag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
+    }
     // A change behind the server's back (another process) shows once the page expires …
     let editor = app
         .store
