@@ -114,8 +114,7 @@ impl Store {
             sql.push_str(" RETURNING id");
             let ids: Vec<(i64,)> = on_tx!(&mut tx, c => {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-                for (unit, i, applicant, received, outcome, concluded) in &rows {
-                    let _ = received;
+                for (unit, i, applicant, _received, outcome, concluded) in &rows {
                     q = q.bind(*unit).bind(format!("SYN{i:09}")).bind(*applicant)
                         .bind(now).bind(*outcome).bind(*concluded);
                 }
