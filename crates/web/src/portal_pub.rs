@@ -43,15 +43,11 @@ fn xml(body: String, content_type: &'static str) -> Response {
         .into_response()
 }
 
-/// RSS 2.0 of a column: its newest 20 published items.
-async fn rss(
-    State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
+/// A column by the id in the path, with its unit; a 404 for anything else.
+async fn column_and_unit(state: &AppState, id: &str) -> Result<(Column, Unit), AppError> {
     let column = state
         .store
-        .column(id_of(&id, "这个栏目")?)
+        .column(id_of(id, "这个栏目")?)
         .await?
         .ok_or_else(|| missing("这个栏目"))?;
     let unit = state
@@ -59,6 +55,16 @@ async fn rss(
         .unit_by_id(column.unit_id)
         .await?
         .ok_or_else(|| missing("这个栏目"))?;
+    Ok((column, unit))
+}
+
+/// RSS 2.0 of a column: its newest 20 published items.
+async fn rss(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (column, unit) = column_and_unit(&state, &id).await?;
     let (_, rows) = state
         .store
         .publications(&PublicationFilter {
@@ -217,16 +223,7 @@ async fn column(
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let column = state
-        .store
-        .column(id_of(&id, "这个栏目")?)
-        .await?
-        .ok_or_else(|| missing("这个栏目"))?;
-    let unit = state
-        .store
-        .unit_by_id(column.unit_id)
-        .await?
-        .ok_or_else(|| missing("这个栏目"))?;
+    let (column, unit) = column_and_unit(&state, &id).await?;
     let page = q.page.parse::<i64>().unwrap_or(0).clamp(0, 100_000);
     let (total, rows) = state
         .store
