@@ -5,6 +5,7 @@
 
 use crate::{DbArgs, Failure, Outcome};
 use chrono::NaiveDate;
+use gongkai_core::html::escape;
 use gongkai_search::{Search, SearchDoc, fold};
 use gongkai_store::publishing::ImportItem;
 use gongkai_store::units::UnitInput;
@@ -109,12 +110,6 @@ pub fn read_corpus(path: &Path) -> Result<Vec<Article>, Failure> {
         out.extend(current);
     }
     Ok(out)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 fn rss_kb() -> (u64, u64) {

@@ -1,6 +1,7 @@
 //! `gongkai report check`: read published reports and print what was found and what is wrong.
 
 use crate::{Failure, Outcome};
+use gongkai_core::html::escape;
 use gongkai_reader::{Reading, check_across_years, read};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -199,13 +200,6 @@ fn write_summary(csv: &Path, readings: &[(String, Reading)]) -> Outcome {
     let html = overview(readings);
     let path = csv.with_extension("html");
     std::fs::write(&path, html).map_err(|e| Failure(2, format!("无法写入 {}：{e}", path.display())))
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// An HTML page comparing the units: applications received and problems found, as bars.

@@ -16,8 +16,23 @@ pub fn decode_entities(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// Escape text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn escape_and_decode_are_inverse() {
+        let s = "<a href=\"x\">R&D's</a>";
+        assert_eq!(super::decode_entities(&super::escape(s)), s);
+    }
+
     #[test]
     fn decodes_ampersand_last() {
         assert_eq!(
