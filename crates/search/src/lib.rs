@@ -554,12 +554,7 @@ impl Search {
         if terms.is_empty() {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         } else {
-            let text: Box<dyn Query> = Box::new(BooleanQuery::new(
-                terms
-                    .iter()
-                    .map(|t| (Occur::Must, self.term_query(t)))
-                    .collect(),
-            ));
+            let text = self.all_terms(&terms);
             let matched: Box<dyn Query> = match &exact {
                 Some(e) => Box::new(BooleanQuery::new(vec![
                     (
@@ -669,14 +664,9 @@ impl Search {
     /// Every item the text query matches, in no order (recall checks in the benchmark).
     pub fn matching_ids(&self, text: &str) -> Result<std::collections::HashSet<i64>> {
         let terms: Vec<String> = fold(text).split_whitespace().map(str::to_string).collect();
-        let query = BooleanQuery::new(
-            terms
-                .iter()
-                .map(|t| (Occur::Must, self.term_query(t)))
-                .collect(),
-        );
+        let query = self.all_terms(&terms);
         let searcher = self.reader.searcher();
-        let docs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+        let docs = searcher.search(query.as_ref(), &tantivy::collector::DocSetCollector)?;
         let mut ids = std::collections::HashSet::with_capacity(docs.len());
         for a in docs {
             let reader = searcher.segment_reader(a.segment_ord);
@@ -744,6 +734,16 @@ impl Search {
                 )),
             ),
         ])))
+    }
+
+    /// Every (folded) term must match: what the search box means by its words.
+    fn all_terms(&self, terms: &[String]) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            terms
+                .iter()
+                .map(|t| (Occur::Must, self.term_query(t)))
+                .collect(),
+        ))
     }
 
     /// One (folded) term: it must occur as a string in the title or the body (bigrams);
