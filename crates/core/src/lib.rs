@@ -15,6 +15,7 @@ pub mod narrative;
 pub mod org;
 pub mod publishing;
 pub mod report;
+pub mod script;
 pub mod supervision;
 pub mod taxonomy;
 

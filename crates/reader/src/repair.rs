@@ -2,6 +2,7 @@
 //! on the way (mojibake, sometimes with bytes lost), pinyin glosses after characters
 //! (`區(qū)`), traditional characters. Each repair is counted so the reader can say what it did.
 
+use gongkai_core::script::to_simplified;
 use std::sync::OnceLock;
 
 #[derive(Debug, Default, Clone, serde::Serialize, PartialEq)]
@@ -53,10 +54,7 @@ fn is_cjk(c: char) -> bool {
 /// folding to simplified) that are common Han characters (GB2312 level 1), CJK punctuation
 /// or ASCII letters and digits.
 fn plausibility(s: &str) -> (f64, usize) {
-    let simplified = match opencc() {
-        Some(cc) => cc.convert(s),
-        None => s.to_string(),
-    };
+    let simplified = to_simplified(s);
     let mut good = 0;
     let mut total = 0;
     let mut lost = 0;
@@ -161,23 +159,12 @@ fn strip_glosses(text: &str, repairs: &mut Repairs) -> String {
     out.into_owned()
 }
 
-fn opencc() -> Option<&'static ferrous_opencc::OpenCC> {
-    static T2S: OnceLock<Option<ferrous_opencc::OpenCC>> = OnceLock::new();
-    T2S.get_or_init(|| {
-        ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::T2s).ok()
-    })
-    .as_ref()
-}
-
 /// Every repair, in order: mojibake (before anything changes the bytes it came from), glosses,
 /// traditional to simplified, full-width digits to ASCII.
 pub fn normalise(text: &str, repairs: &mut Repairs) -> String {
     let fixed: Vec<String> = text.lines().map(|l| fix_line(l, repairs)).collect();
     let text = strip_glosses(&fixed.join("\n"), repairs);
-    let simplified = match opencc() {
-        Some(cc) => cc.convert(&text),
-        None => text.clone(),
-    };
+    let simplified = to_simplified(&text);
     if simplified != text {
         let changed = simplified
             .chars()

@@ -114,7 +114,7 @@ fn plain_text_with_cells_run_together_is_split_by_the_identities() {
 #[test]
 fn traditional_and_garbled_copies_read_the_same() {
     let text = as_text(OWN_HTML);
-    let cc = ferrous_opencc_s2t(&text);
+    let cc = gongkai_core::script::to_traditional(&text);
     assert_ne!(cc, text);
     let r = read(cc.as_bytes());
     assert!(r.repairs.traditional);
@@ -127,12 +127,6 @@ fn traditional_and_garbled_copies_read_the_same() {
     let r = read(bad.as_bytes());
     assert!(r.repairs.mojibake_fixed >= 1);
     assert_tables_as_published(&r);
-}
-
-fn ferrous_opencc_s2t(s: &str) -> String {
-    ferrous_opencc::OpenCC::from_config(ferrous_opencc::config::BuiltinConfig::S2t)
-        .unwrap()
-        .convert(s)
 }
 
 #[test]

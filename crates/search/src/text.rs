@@ -55,39 +55,7 @@ pub const USER_WORDS: &[&str] = &[
     "食品安全",
 ];
 
-fn converter(
-    cell: &'static OnceLock<Option<ferrous_opencc::OpenCC>>,
-    config: ferrous_opencc::config::BuiltinConfig,
-) -> Option<&'static ferrous_opencc::OpenCC> {
-    cell.get_or_init(|| {
-        ferrous_opencc::OpenCC::from_config(config)
-            .map_err(|e| tracing::error!("繁简转换表无法加载：{e}"))
-            .ok()
-    })
-    .as_ref()
-}
-
-fn opencc() -> Option<&'static ferrous_opencc::OpenCC> {
-    static T2S: OnceLock<Option<ferrous_opencc::OpenCC>> = OnceLock::new();
-    converter(&T2S, ferrous_opencc::config::BuiltinConfig::T2s)
-}
-
-/// Traditional characters (OpenCC `S2t`: characters and phrases, no regional vocabulary).
-pub fn to_traditional(s: &str) -> String {
-    static S2T: OnceLock<Option<ferrous_opencc::OpenCC>> = OnceLock::new();
-    match converter(&S2T, ferrous_opencc::config::BuiltinConfig::S2t) {
-        Some(cc) if !s.is_ascii() => cc.convert(s),
-        _ => s.to_string(),
-    }
-}
-
-/// Simplified characters (OpenCC `T2s`), nothing else changed.
-pub fn to_simplified(s: &str) -> String {
-    match opencc() {
-        Some(cc) if !s.is_ascii() => cc.convert(s),
-        _ => s.to_string(),
-    }
-}
+pub use gongkai_core::script::{to_simplified, to_traditional};
 
 /// Simplified characters, half-width ASCII, lower case: the one form text is indexed and
 /// queried in, so that 資訊公開 and 资讯公开, ＡＢＣ and abc find the same items.
@@ -101,13 +69,7 @@ pub fn fold(s: &str) -> String {
         })
         .flat_map(char::to_lowercase)
         .collect();
-    if narrow.is_ascii() {
-        return narrow;
-    }
-    match opencc() {
-        Some(cc) => cc.convert(&narrow),
-        None => narrow,
-    }
+    to_simplified(&narrow)
 }
 
 /// The dictionary: jieba's own words and the disclosure terms.

@@ -18,11 +18,11 @@ pub const SWITCH: &str = "/__script_switch__";
 const MAX_BODY: usize = 8 * 1024 * 1024;
 
 pub fn to_hant(s: &str) -> String {
-    gongkai_search::text::to_traditional(s)
+    gongkai_core::script::to_traditional(s)
 }
 
 pub fn to_hans(s: &str) -> String {
-    gongkai_search::text::to_simplified(s)
+    gongkai_core::script::to_simplified(s)
 }
 
 /// Paths that are never converted or prefixed: files, data, the console.
