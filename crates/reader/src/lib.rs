@@ -385,14 +385,30 @@ fn split_values(groups: &[String], n: usize, ok: &dyn Fn(&[u64]) -> bool) -> Spl
     }
 }
 
-const SECTIONS: [&str; 6] = [
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
+/// The six section headings, each with the wordings real reports use (the 2019 format's
+/// section 五 names the work: 政府信息公开工作存在的主要问题及改进情况).
+const SECTIONS: [&[&str]; 6] = [
+    &["一、总体情况"],
+    &["二、主动公开政府信息情况"],
+    &["三、收到和处理政府信息公开申请情况"],
+    &[
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况",
+    ],
+    &[
+        "五、存在的主要问题及改进情况",
+        "五、政府信息公开工作存在的主要问题及改进情况",
+    ],
+    &["六、其他需要报告的事项"],
 ];
+
+/// The first place at or after `from` where section `i`'s heading stands, in any wording.
+fn find_section(k: &Keyed, i: usize, from: usize) -> Option<(usize, usize)> {
+    SECTIONS[i]
+        .iter()
+        .filter_map(|s| find_label(k, s, from))
+        .min()
+}
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).expect("valid pattern"))
@@ -400,6 +416,7 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
 
 fn year_and_unit(text: &str) -> (Option<i32>, Option<String>) {
     static TITLE: OnceLock<Regex> = OnceLock::new();
+    static TITLE_YEAR_FIRST: OnceLock<Regex> = OnceLock::new();
     static YEAR: OnceLock<Regex> = OnceLock::new();
     static UNIT: OnceLock<Regex> = OnceLock::new();
     let head: String = text.chars().take(3000).collect();
@@ -407,9 +424,32 @@ fn year_and_unit(text: &str) -> (Option<i32>, Option<String>) {
         &TITLE,
         r"([\p{Han}（）()]{2,40}?)(20\d\d)年(?:度)?(?:政府)?信息公开(?:工作)?年(?:度)?报(?:告)?",
     );
-    if let Some(c) = title.captures(&head) {
+    // Titles name the unit before the year (番禺区人民政府2021年…) or after it
+    // (2019年上海市人民政府办公厅…): the earlier title in the text wins.
+    let year_first = re(
+        &TITLE_YEAR_FIRST,
+        r"(20\d\d)年(?:度)?([\p{Han}（）()]{2,40}?)(?:政府)?信息公开(?:工作)?年(?:度)?报(?:告)?",
+    );
+    let unit_first = title.captures(&head).map(|c| {
         let unit = c[1].trim_start_matches("关于").to_string();
-        return (c[2].parse().ok(), Some(unit));
+        (c.get(0).map_or(0, |m| m.start()), c[2].parse().ok(), unit)
+    });
+    let year_first = year_first
+        .captures_iter(&head)
+        .find(|c| &c[2] != "政府")
+        .map(|c| {
+            (
+                c.get(0).map_or(0, |m| m.start()),
+                c[1].parse().ok(),
+                c[2].to_string(),
+            )
+        });
+    if let Some((_, year, unit)) = [unit_first, year_first]
+        .into_iter()
+        .flatten()
+        .min_by_key(|t| t.0)
+    {
+        return (year, Some(unit));
     }
     // No title: the year most stated in the opening, the first government named.
     let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
@@ -443,9 +483,12 @@ fn prose_figures(text: &str) -> BTreeMap<&'static str, Value> {
             ("applications_concluded_on_time", r"按时(?:办结|答复)(?:申请)?(\d+)(?:件|宗)"),
             ("applications_carried_out", r"结转(?:至|到)?(?:下年度|下一年度|20\d\d年)(?:继续办理)?(?:的)?(?:申请)?(\d+)(?:件|宗)"),
             ("applications_carried_out", r"(\d+)(?:件|宗)结转(?:至|到)?(?:下年度|下一年度|20\d\d年)"),
+            ("applications_carried_out", r"(\d+)(?:件|宗)(?:申请)?[^。；，]{0,12}?(?:顺延|结转)(?:至|到)(?:下年度|下一年度|20\d\d年)"),
             ("reconsiderations", r"行政复议(?:案件)?(?:共)?(\d+)(?:件|宗|起)"),
             ("lawsuits", r"行政诉讼(?:案件)?(?:共)?(\d+)(?:件|宗|起)"),
-            ("fees_collected_yuan", r"(?:收取|收费|信息处理费)[^。；]{0,30}?(\d+(?:\.\d+)?)(万)?元"),
+            // 行政复议7件，诉讼9件: the second names only 诉讼.
+            ("lawsuits", r"行政复议[^。；]{0,12}?[，、]诉讼(?:案件)?(\d+)(?:件|宗|起)"),
+            ("fees_collected_yuan", r"(?:收取|[^性]收费|信息处理费)[^。；]{0,30}?(\d+(?:\.\d+)?)(万)?元"),
             ("interpretations", r"(?:政策)?解读(?:稿件|材料|信息)?(?:共)?(\d+)(?:篇|条|件)"),
             ("hot_responses", r"(?:热点)?回应(?:社会关切|热点)?(?:信息)?(?:共)?(\d+)(?:条|次|篇)"),
             ("catalogs_published", r"(?:发布|挂网)(\d+)份"),
@@ -479,34 +522,30 @@ fn analyse(text: &str, mut problems: Vec<Problem>) -> Reading {
     let (year, unit) = year_and_unit(&c);
     let format = year.map(Format::for_year);
     let k = keyed(&c);
-    for s in SECTIONS {
-        if find_label(&k, s, 0).is_none() {
-            problems.push(problem(
-                "missing_section",
-                format!("缺少第{}部分", s.split('、').next().unwrap_or(s)),
-            ));
+    for (i, s) in SECTIONS.iter().enumerate() {
+        if find_section(&k, i, 0).is_none() {
+            let number = s[0].split('、').next().unwrap_or(s[0]);
+            problems.push(problem("missing_section", format!("缺少第{number}部分")));
         }
     }
-    // Each section heading after the one before (a table of contents may name them first:
-    // the last sequence wins).
+    // Each section heading after the one before. A table of contents names them first, each
+    // heading right after the one before it: an occurrence followed within a few characters by
+    // the next heading is taken for a contents entry and passed over.
+    const CONTENTS_GAP: usize = 30;
     let mut starts: [Option<usize>; 6] = [None; 6];
     let mut from = 0;
-    for (i, s) in SECTIONS.iter().enumerate() {
-        let mut found = find_label(&k, s, from);
-        // Prefer the last occurrence before the next heading's first: skip a contents list.
+    for i in 0..SECTIONS.len() {
+        let first = find_section(&k, i, from);
+        let mut found = first;
         while let Some((_, e)) = found {
-            match find_label(&k, s, e) {
-                Some(next)
-                    if SECTIONS
-                        .get(i + 1)
-                        .is_none_or(|n| find_label(&k, n, e).is_none_or(|x| x.0 > next.0)) =>
-                {
-                    found = Some(next)
-                }
-                _ => break,
+            let entry = i + 1 < SECTIONS.len()
+                && find_section(&k, i + 1, e).is_some_and(|(n, _)| n <= e + CONTENTS_GAP);
+            if !entry {
+                break;
             }
+            found = find_section(&k, i, e);
         }
-        if let Some((st, e)) = found {
+        if let Some((st, e)) = found.or(first) {
             starts[i] = Some(st);
             from = e;
         }

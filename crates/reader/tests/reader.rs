@@ -187,3 +187,111 @@ mod fuzz {
         }
     }
 }
+
+const SHANGHAI_2019: &[u8] = include_bytes!("data/shanghai-bgt-2019-excerpt.html");
+
+/// A real report in the 2019 format, as its site published it (tables as HTML with `&nbsp;`
+/// for empty cells): the office left the 总计 column empty in the rows of 三、本年度办理结果.
+#[test]
+fn a_real_2019_format_report_is_read_and_its_blank_totals_are_named() {
+    let r = read(SHANGHAI_2019);
+    assert_eq!(r.year, Some(2019));
+    assert_eq!(r.format, Some("2019"));
+    assert_eq!(r.unit.as_deref(), Some("上海市人民政府办公厅"));
+    let got = r.to_json();
+    let t3 = &got["tables"]["三"]["rows"];
+    let row = |label: &str| {
+        t3.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["label"] == label)
+            .map(|r| r["values"].clone())
+            .unwrap_or_else(|| panic!("{label} not read"))
+    };
+    assert_eq!(
+        row("一、本年新收政府信息公开申请数量"),
+        serde_json::json!([821, 35, 0, 0, 2, 1, 859])
+    );
+    assert_eq!(
+        row("（一）予以公开"),
+        serde_json::json!([258, 12, 0, 0, 1, 1, 0])
+    );
+    assert_eq!(
+        row("（七）总计"),
+        serde_json::json!([767, 35, 0, 0, 2, 1, 805])
+    );
+    assert_eq!(
+        row("四、结转下年度继续办理"),
+        serde_json::json!([72, 0, 0, 0, 0, 0, 72])
+    );
+    assert_eq!(
+        got["tables"]["四"]["values"],
+        serde_json::json!([5, 0, 0, 2, 7, 8, 0, 0, 1, 9, 0, 0, 0, 0, 0])
+    );
+    // Table 二 in the 2019 layout: 规范性文件 with 本年新制作 · 本年新公开 · 对外公开总数量.
+    let t2 = got["tables"]["二"]["rows"].as_array().unwrap().clone();
+    assert!(
+        t2.iter()
+            .any(|r| r["label"] == "规范性文件" && r["values"] == serde_json::json!([60, 60, 368]))
+    );
+    assert!(
+        t2.iter()
+            .any(|r| r["label"] == "政府集中采购" && r["values"] == serde_json::json!([6, 251000]))
+    );
+    // The prose's figures, in its own wording (受理…申请859件, 含上年度结转申请18件,
+    // 另有72件申请…顺延到下年度, 行政复议7件，诉讼9件), agree with the tables.
+    let fig = |k: &str| r.figures.get(k).and_then(Value::as_u64);
+    assert_eq!(fig("applications_received"), Some(859));
+    assert_eq!(fig("applications_carried_in"), Some(18));
+    assert_eq!(fig("applications_carried_out"), Some(72));
+    assert_eq!(fig("reconsiderations"), Some(7));
+    assert_eq!(fig("lawsuits"), Some(9));
+    assert_eq!(fig("fees_collected_yuan"), None);
+    let p = kinds(&r);
+    assert!(
+        !p.iter().any(|m| m.starts_with("missing")
+            || m.starts_with("prose_mismatch")
+            || m.starts_with("unreadable")
+            || m.starts_with("ambiguous")),
+        "{p:?}"
+    );
+    // What an evaluator would flag: every row whose 总计 cell was left empty, by its numbers.
+    assert!(
+        p.iter().any(|m| m.starts_with("identity")
+            && m.contains("（一）予以公开")
+            && m.contains("272")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter().any(|m| m.starts_with("identity")
+            && m.contains("1.本机关不掌握相关政府信息")
+            && m.contains("265")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("identity") && m.contains("（七）总计为 805")),
+        "{p:?}"
+    );
+    // The applicant columns themselves add up: no identity names them.
+    assert!(!p.iter().any(|m| m.contains("“自然人”列")), "{p:?}");
+}
+
+#[test]
+fn a_table_of_contents_before_the_sections_is_skipped() {
+    let text = as_text(OWN_HTML);
+    // As a PDF's contents page comes out: dot leaders and page numbers.
+    let contents = "目录\n一、总体情况…………1\n二、主动公开政府信息情况…………3\n\
+                    三、收到和处理政府信息公开申请情况…………4\n\
+                    四、政府信息公开行政复议、行政诉讼情况…………6\n\
+                    五、存在的主要问题及改进情况…………6\n六、其他需要报告的事项…………7\n";
+    let at = text.find("一、总体情况").unwrap();
+    let with_contents = format!("{}{contents}{}", &text[..at], &text[at..]);
+    let r = read(with_contents.as_bytes());
+    assert_tables_as_published(&r);
+    assert!(
+        !kinds(&r).iter().any(|m| m.starts_with("missing")),
+        "{:?}",
+        kinds(&r)
+    );
+}
