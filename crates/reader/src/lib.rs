@@ -534,7 +534,7 @@ fn analyse(text: &str, mut problems: Vec<Problem>) -> Reading {
     const CONTENTS_GAP: usize = 30;
     let mut starts: [Option<usize>; 6] = [None; 6];
     let mut from = 0;
-    for i in 0..SECTIONS.len() {
+    for (i, start) in starts.iter_mut().enumerate() {
         let first = find_section(&k, i, from);
         let mut found = first;
         while let Some((_, e)) = found {
@@ -546,7 +546,7 @@ fn analyse(text: &str, mut problems: Vec<Problem>) -> Reading {
             found = find_section(&k, i, e);
         }
         if let Some((st, e)) = found.or(first) {
-            starts[i] = Some(st);
+            *start = Some(st);
             from = e;
         }
     }
