@@ -1329,6 +1329,21 @@ async fn insert_event(tx: &mut Tx, application_id: i64, event: &Event, actor: &s
         "INSERT INTO application_events (application_id, kind, on_date, recorded_at, actor, detail) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(application_id).bind(event.kind()).bind(event.on()).bind(now()).bind(actor).bind(&detail)
         .execute(c).await?.rows_affected());
+    // What the annual report reads on the application itself (migration 0011).
+    match event.kind() {
+        "received" => {
+            on_tx!(tx, c => sqlx::query(
+                "UPDATE applications SET received_on = $1 WHERE id = $2 \
+                 AND (received_on IS NULL OR received_on > $1)")
+                .bind(event.on()).bind(application_id).execute(c).await?.rows_affected());
+        }
+        "answered" | "archived" => {}
+        _ => {
+            on_tx!(tx, c => sqlx::query(
+                "UPDATE applications SET plain_timeline = FALSE WHERE id = $1 AND plain_timeline")
+                .bind(application_id).execute(c).await?.rows_affected());
+        }
+    }
     Ok(())
 }
 

@@ -252,11 +252,18 @@ impl Store {
             .map(|m| format!("'{m}'"))
             .collect::<Vec<_>>()
             .join(", ");
+        // Each of the year's items once, however many major columns hold it.
         let (major,): (i64,) = on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(DISTINCT p.id) FROM publications p JOIN publication_columns pc ON pc.publication_id = p.id              JOIN columns c ON c.id = pc.column_id WHERE c.catalog IN ({in_list}) AND p.status = 'published'              AND p.published_on >= $1 AND p.published_on <= $2 AND ($3 IS NULL OR p.unit_id = $3)")))
+            "SELECT COUNT(*) FROM publications p WHERE p.status = 'published' \
+               AND p.published_on >= $1 AND p.published_on <= $2 AND ($3 IS NULL OR p.unit_id = $3) \
+               AND EXISTS (SELECT 1 FROM publication_columns pc JOIN columns c ON c.id = pc.column_id \
+                           WHERE pc.publication_id = p.id AND c.catalog IN ({in_list}))")))
             .bind(from).bind(to).bind(unit_id).fetch_one(p).await?);
         let (pilot,): (i64,) = on_pool!(self, p => sqlx::query_as(
-            "SELECT COUNT(DISTINCT p.id) FROM publications p JOIN publication_columns pc ON pc.publication_id = p.id              JOIN columns c ON c.id = pc.column_id WHERE c.catalog = 'grassroots' AND p.status = 'published'              AND p.published_on <= $1 AND ($2 IS NULL OR p.unit_id = $2)")
+            // From the catalog's columns (few) to their items: CROSS JOIN keeps SQLite to that order.
+            "SELECT COUNT(DISTINCT p.id) FROM columns c CROSS JOIN publication_columns pc CROSS JOIN publications p \
+             WHERE pc.column_id = c.id AND p.id = pc.publication_id AND c.catalog = 'grassroots' \
+               AND p.status = 'published' AND p.published_on <= $1 AND ($2 IS NULL OR p.unit_id = $2)")
             .bind(to).bind(unit_id).fetch_one(p).await?);
         let (catalogs,): (i64,) = on_pool!(self, p => sqlx::query_as(
             "SELECT COUNT(*) FROM basic_catalogs WHERE published_on >= $1 AND published_on <= $2              AND ($3 IS NULL OR unit_id = $3)")
@@ -266,7 +273,10 @@ impl Store {
             "SELECT id, parent_id, name FROM columns WHERE catalog = 'topic' AND ($1 IS NULL OR unit_id = $1)")
             .bind(unit_id).fetch_all(p).await?);
         let links: Vec<(i64, i64)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT pc.column_id, p.id FROM publications p JOIN publication_columns pc ON pc.publication_id = p.id              JOIN columns c ON c.id = pc.column_id WHERE c.catalog = 'topic' AND p.status = 'published'              AND p.published_on >= $1 AND p.published_on <= $2 AND ($3 IS NULL OR p.unit_id = $3)")
+            "SELECT pc.column_id, p.id FROM columns c CROSS JOIN publication_columns pc CROSS JOIN publications p \
+             WHERE pc.column_id = c.id AND p.id = pc.publication_id AND c.catalog = 'topic' \
+               AND p.status = 'published' AND p.published_on >= $1 AND p.published_on <= $2 \
+               AND ($3 IS NULL OR p.unit_id = $3)")
             .bind(from).bind(to).bind(unit_id).fetch_all(p).await?);
         let parent: BTreeMap<i64, Option<i64>> =
             topic_columns.iter().map(|(id, p, _)| (*id, *p)).collect();
@@ -313,45 +323,58 @@ impl Store {
         })
     }
 
-    /// The applications as table 三 of `year` and of the year before need them: grouped in
-    /// SQL by applicant type, outcome and where their receipt and conclusion fall (before the
-    /// earlier year, in it, in `year`, after), each group one fact dated at the start of its
-    /// period. The tables compare dates only with year ends, so they come out the same as
-    /// from every application, at the cost of a few hundred rows instead of all of them.
+    /// The applications as table 三 of `year` and of the year before need them, grouped in
+    /// SQL: by applicant type, outcome and receipt date (the order of an index, so no sort),
+    /// with how many were concluded in each period (the earlier year, `year`, after, never).
+    /// Each group becomes facts dated at the start of their periods: the tables compare dates
+    /// only with year ends, so they come out the same as from every application. Applications
+    /// concluded before the earlier year, or received after `year`, count in neither table.
     async fn app_facts(&self, year: i32, unit_id: Option<i64>) -> Result<Vec<AppFact>> {
         let b0 = year_bounds(year - 1).0;
         let b1 = year_bounds(year).0;
         let b2 = year_bounds(year + 1).0;
-        let rows: Vec<(String, Option<String>, i32, i32, i64)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT a.applicant_type, a.outcome, \
-               CASE WHEN r.received IS NULL THEN -1 WHEN r.received < $1 THEN 0 \
-                    WHEN r.received < $2 THEN 1 WHEN r.received < $3 THEN 2 ELSE 3 END AS rb, \
-               CASE WHEN a.concluded_on IS NULL THEN -1 WHEN a.concluded_on < $1 THEN 0 \
-                    WHEN a.concluded_on < $2 THEN 1 WHEN a.concluded_on < $3 THEN 2 ELSE 3 END AS cb, \
-               COUNT(*) AS n \
+        type Row = (String, Option<String>, Option<NaiveDate>, i64, i64, i64, i64);
+        let rows: Vec<Row> = on_pool!(self, p => sqlx::query_as(
+            "SELECT a.applicant_type, a.outcome, a.received_on, COUNT(*), \
+               SUM(CASE WHEN a.concluded_on IS NULL THEN 1 ELSE 0 END), \
+               SUM(CASE WHEN a.concluded_on < $2 THEN 1 ELSE 0 END), \
+               SUM(CASE WHEN a.concluded_on < $3 THEN 1 ELSE 0 END) \
              FROM applications a \
-             LEFT JOIN (SELECT application_id, MIN(on_date) AS received FROM application_events \
-                        WHERE kind = 'received' GROUP BY application_id) r ON r.application_id = a.id \
-             WHERE ($4 IS NULL OR a.unit_id = $4) \
-             GROUP BY a.applicant_type, a.outcome, rb, cb")
+             WHERE (a.concluded_on IS NULL OR a.concluded_on >= $1) \
+               AND (a.received_on IS NULL OR a.received_on < $3) \
+               AND ($4 IS NULL OR a.unit_id = $4) \
+             GROUP BY a.applicant_type, a.outcome, a.received_on")
             .bind(b0).bind(b1).bind(b2).bind(unit_id).fetch_all(p).await?);
-        let at = |bucket: i32| match bucket {
-            0 => Some(b0 - chrono::Duration::days(1)),
-            1 => Some(b0),
-            2 => Some(b1),
-            3 => Some(b2),
-            _ => None,
-        };
-        Ok(rows
-            .into_iter()
-            .map(|(applicant, outcome, rb, cb, n)| AppFact {
-                applicant: ApplicantType::parse(&applicant).unwrap_or(ApplicantType::Other),
-                received: at(rb),
-                concluded: at(cb),
-                outcome,
-                count: n.max(0) as u64,
+        let received_at = |d: Option<NaiveDate>| {
+            d.map(|d| match d {
+                d if d < b0 => b0 - chrono::Duration::days(1),
+                d if d < b1 => b0,
+                _ => b1,
             })
-            .collect())
+        };
+        let mut facts = Vec::with_capacity(rows.len() * 2);
+        for (applicant, outcome, received, all, open, before_year, before_next) in rows {
+            let applicant = ApplicantType::parse(&applicant).unwrap_or(ApplicantType::Other);
+            let received = received_at(received);
+            let periods = [
+                (None, open),
+                (Some(b0), before_year),
+                (Some(b1), before_next - before_year),
+                (Some(b2), all - open - before_next),
+            ];
+            for (concluded, n) in periods {
+                if n > 0 {
+                    facts.push(AppFact {
+                        applicant,
+                        received,
+                        concluded,
+                        outcome: outcome.clone(),
+                        count: n as u64,
+                    });
+                }
+            }
+        }
+        Ok(facts)
     }
 
     async fn case_facts(&self, unit_id: Option<i64>) -> Result<Vec<CaseFact>> {
@@ -382,12 +405,10 @@ impl Store {
         let (from, to) = year_bounds(year);
         let cal = self.calendar().await?;
         let plain: Vec<(NaiveDate, NaiveDate, i64)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT r.on_date, a.concluded_on, COUNT(*) FROM applications a \
-             JOIN application_events r ON r.application_id = a.id AND r.kind = 'received' \
-             WHERE a.concluded_on >= $1 AND a.concluded_on <= $2 AND ($3 IS NULL OR a.unit_id = $3) \
-               AND NOT EXISTS (SELECT 1 FROM application_events e WHERE e.application_id = a.id \
-                               AND e.kind NOT IN ('received', 'answered', 'archived')) \
-             GROUP BY r.on_date, a.concluded_on")
+            "SELECT a.received_on, a.concluded_on, COUNT(*) FROM applications a \
+             WHERE a.concluded_on >= $1 AND a.concluded_on <= $2 AND a.plain_timeline \
+               AND a.received_on IS NOT NULL AND ($3 IS NULL OR a.unit_id = $3) \
+             GROUP BY a.received_on, a.concluded_on")
             .bind(from).bind(to).bind(unit_id).fetch_all(p).await?);
         let (mut concluded_n, mut on_time) = (0u64, 0u64);
         for (received, concluded, n) in plain {
@@ -409,9 +430,8 @@ impl Store {
         let rows: Vec<(i64, String, NaiveDate)> = on_pool!(self, p => sqlx::query_as(
             "SELECT e.application_id, e.detail, a.concluded_on FROM application_events e \
              JOIN applications a ON a.id = e.application_id \
-             WHERE a.concluded_on >= $1 AND a.concluded_on <= $2 AND ($3 IS NULL OR a.unit_id = $3) \
-               AND EXISTS (SELECT 1 FROM application_events x WHERE x.application_id = a.id \
-                           AND x.kind NOT IN ('received', 'answered', 'archived')) \
+             WHERE a.concluded_on >= $1 AND a.concluded_on <= $2 AND NOT a.plain_timeline \
+               AND ($3 IS NULL OR a.unit_id = $3) \
              ORDER BY e.application_id, e.id")
             .bind(from).bind(to).bind(unit_id).fetch_all(p).await?);
         let mut by_app: BTreeMap<i64, (NaiveDate, Vec<Event>)> = BTreeMap::new();

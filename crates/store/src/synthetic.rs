@@ -82,7 +82,7 @@ impl Store {
             let mut sql = String::from(
                 "INSERT INTO applications (unit_id, tracking_code, password_hash, channel, applicant_type, \
                  applicant_name, id_kind, id_number, phone, info_description, form_wanted, delivery, \
-                 submitted_at, outcome, concluded_on) VALUES ",
+                 submitted_at, outcome, concluded_on, received_on) VALUES ",
             );
             let mut rows = Vec::with_capacity(n);
             for k in 0..n {
@@ -102,21 +102,21 @@ impl Store {
                     outcome,
                     concluded,
                 ));
-                let b = k * 6;
+                let b = k * 7;
                 if k > 0 {
                     sql.push(',');
                 }
                 sql.push_str(&format!(
-                    "(${}, ${}, 'x', 'online', ${}, '合成申请人', 'other', '', '', '合成申请', 'email', 'email', ${}, ${}, ${})",
-                    b + 1, b + 2, b + 3, b + 4, b + 5, b + 6
+                    "(${}, ${}, 'x', 'online', ${}, '合成申请人', 'other', '', '', '合成申请', 'email', 'email', ${}, ${}, ${}, ${})",
+                    b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7
                 ));
             }
             sql.push_str(" RETURNING id");
             let ids: Vec<(i64,)> = on_tx!(&mut tx, c => {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-                for (unit, i, applicant, _received, outcome, concluded) in &rows {
+                for (unit, i, applicant, received, outcome, concluded) in &rows {
                     q = q.bind(*unit).bind(format!("SYN{i:09}")).bind(*applicant)
-                        .bind(now).bind(*outcome).bind(*concluded);
+                        .bind(now).bind(*outcome).bind(*concluded).bind(*received);
                 }
                 q.fetch_all(c).await?
             });
