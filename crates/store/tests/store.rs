@@ -484,3 +484,77 @@ async fn the_demo_reproduces_the_seed_reports_application_figures() {
         Err(StoreError::NotFound(_))
     ));
 }
+
+/// The report reads each application's receipt and whether its timeline is plain from the
+/// application itself: both must follow the events as they are recorded. Two applications
+/// received the same day and answered the same day, 35 working days later: the one whose
+/// deadline was extended is on time, the other is not.
+#[tokio::test]
+async fn an_extension_recorded_later_counts_in_the_on_time_figure() {
+    use chrono::NaiveDate;
+    use gongkai_core::application::{Channel, Event};
+    use gongkai_store::applications::ApplicationInput;
+    let (_db, store) = fresh().await;
+    testkit::cover_coming_years(&store).await.unwrap();
+    store.create_unit("t", &gov()).await.unwrap();
+    let d = |m, day| NaiveDate::from_ymd_opt(2023, m, day).unwrap();
+    let input = |n: u32| ApplicationInput {
+        unit_code: "py".into(),
+        applicant_type: "natural".into(),
+        applicant_name: format!("申请人{n}"),
+        id_kind: "other".into(),
+        id_number: format!("TEST{n}"),
+        phone: "13900000000".into(),
+        email: "a@example.com".into(),
+        info_description: "请提供某项政府信息".into(),
+        form_wanted: "email".into(),
+        delivery: "email".into(),
+        ..Default::default()
+    };
+    let mut ids = Vec::new();
+    for n in 0..2 {
+        let s = store
+            .submit_application(
+                "t",
+                Channel::InPerson,
+                &input(n),
+                Some(d(3, 1)),
+                None,
+                d(3, 1),
+            )
+            .await
+            .unwrap();
+        ids.push(s.application.id);
+    }
+    store
+        .add_event(
+            "t",
+            ids[0],
+            Event::Extended {
+                on: d(3, 20),
+                approved_by: "负责人".into(),
+            },
+            d(3, 20),
+        )
+        .await
+        .unwrap();
+    for id in &ids {
+        store
+            .add_event(
+                "t",
+                *id,
+                Event::Answered {
+                    on: d(4, 20),
+                    outcome: "1".into(),
+                },
+                d(4, 20),
+            )
+            .await
+            .unwrap();
+    }
+    let r = store.report_data(2023, None).await.unwrap();
+    assert_eq!(r.figures.applications_received, 2);
+    assert_eq!(r.figures.applications_concluded, 2);
+    assert_eq!(r.figures.applications_concluded_on_time, 1);
+    assert_eq!(r.figures.applications_carried_out, 0);
+}
