@@ -4,7 +4,7 @@
 //! transaction, for querying only.
 
 use crate::files::{NewAttachment, insert_attachments};
-use crate::{FieldError, Result, Store, StoreError, Tx, audit, now, on_pool, on_tx};
+use crate::{FieldError, Result, Store, StoreError, Tx, audit, now, on_pool, on_tx, values_list};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use gongkai_core::application::{Channel, Event, Progress, check_next, progress};
 use gongkai_core::ids::{CreditCode, IdCardNumber, check_phone};
@@ -394,19 +394,16 @@ async fn insert_many(
     items: &[Prepared],
     codes: &[String],
 ) -> Result<std::collections::HashMap<String, i64>> {
-    const COLS: usize = 19;
-    let rows: Vec<String> = (0..items.len())
-        .map(|r| {
-            let ps: Vec<String> = (1..=COLS).map(|c| format!("${}", r * COLS + c)).collect();
-            format!("({})", ps.join(", "))
-        })
-        .collect();
     let sql = format!(
         "INSERT INTO applications (unit_id, tracking_code, password_hash, channel, applicant_type, \
          applicant_name, id_kind, id_number, phone, email, address, postcode, info_description, \
          info_doc_number, purpose, form_wanted, delivery, submitted_at, idempotency_key) VALUES {} \
          ON CONFLICT DO NOTHING RETURNING id, tracking_code",
-        rows.join(", ")
+        values_list(
+            tx,
+            items.len(),
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
     );
     let at = now();
     let returned: Vec<(i64, String)> = on_tx!(tx, c => {

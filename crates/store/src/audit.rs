@@ -1,6 +1,6 @@
 //! The audit ledger: append inside a write transaction, list, verify.
 
-use crate::{Result, Store, Tx, on_pool, on_tx};
+use crate::{Result, Store, Tx, on_pool, on_tx, values_list};
 use gongkai_core::audit::{AuditFields, GENESIS, Tamper, check_entry, entry_hash};
 use serde::Serialize;
 use serde_json::Value;
@@ -102,26 +102,9 @@ impl Chain {
                 ));
                 self.seq += 1;
             }
-            let placeholders: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    let b = i * 9;
-                    format!(
-                        "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                        b + 1,
-                        b + 2,
-                        b + 3,
-                        b + 4,
-                        b + 5,
-                        b + 6,
-                        b + 7,
-                        b + 8,
-                        b + 9
-                    )
-                })
-                .collect();
             let sql = format!(
                 "INSERT INTO audit_log (seq, at, actor, action, entity, before_json, after_json, prev_hash, hash) VALUES {}",
-                placeholders.join(", ")
+                values_list(tx, chunk.len(), "(?, ?, ?, ?, ?, ?, ?, ?, ?)")
             );
             on_tx!(tx, c => {
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));

@@ -60,6 +60,38 @@ macro_rules! on_tx {
 pub(crate) use on_pool;
 pub(crate) use on_tx;
 
+/// The VALUES list of a multi-row insert: `rows` copies of `row`, whose `?` marks are its bind
+/// parameters in order (no `?` may stand in a literal). PostgreSQL gets them numbered
+/// (`$1, $2, …`); SQLite gets them anonymous, because sqlx looks a numbered parameter up by
+/// its name, a linear search in SQLite per parameter: a 2,800-parameter insert spent a quarter
+/// of an import there.
+pub(crate) fn values_list(tx: &Tx, rows: usize, row: &str) -> String {
+    let mut out = String::with_capacity(rows * (row.len() + 16));
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        match tx {
+            Tx::Sqlite(_) => out.push_str(row),
+            Tx::Postgres(_) => {
+                for part in row.split_inclusive('?') {
+                    match part.strip_suffix('?') {
+                        Some(before) => {
+                            n += 1;
+                            out.push_str(before);
+                            out.push('$');
+                            out.push_str(&n.to_string());
+                        }
+                        None => out.push_str(part),
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// One error of one form field, shown next to the field.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FieldError {

@@ -2,7 +2,7 @@
 //! ledger (发布审核台账), bulk import, and the Art. 26 timeliness view.
 
 use crate::staff::Staff;
-use crate::{FieldError, Result, Store, StoreError, Tx, audit, now, on_pool, on_tx};
+use crate::{FieldError, Result, Store, StoreError, Tx, audit, now, on_pool, on_tx, values_list};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use gongkai_core::Calendar;
 use gongkai_core::Role;
@@ -203,15 +203,111 @@ pub struct PublicationInput {
 /// The tags and attributes a publication body may keep: the structure of an official document,
 /// nothing that runs.
 pub fn sanitise(body: &str) -> String {
-    ammonia::Builder::default()
-        .add_tags(["figure", "figcaption", "video", "audio", "source"])
-        .add_tag_attributes("video", ["src", "controls", "poster"])
-        .add_tag_attributes("audio", ["src", "controls"])
-        .add_tag_attributes("source", ["src", "type"])
-        .add_tag_attributes("td", ["colspan", "rowspan"])
-        .add_tag_attributes("th", ["colspan", "rowspan"])
+    if is_plain_markup(body) {
+        return body.to_string();
+    }
+    static CLEANER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    CLEANER
+        .get_or_init(|| {
+            let mut b = ammonia::Builder::default();
+            b.add_tags(["figure", "figcaption", "video", "audio", "source"])
+                .add_tag_attributes("video", ["src", "controls", "poster"])
+                .add_tag_attributes("audio", ["src", "controls"])
+                .add_tag_attributes("source", ["src", "type"])
+                .add_tag_attributes("td", ["colspan", "rowspan"])
+                .add_tag_attributes("th", ["colspan", "rowspan"]);
+            b
+        })
         .clean(body)
         .to_string()
+}
+
+/// Markup that sanitising would leave as it is, checked without parsing it as a document:
+/// only text and balanced tags without attributes from a short list of harmless ones, `&`
+/// only in character references, no `>` or control characters in text. Bodies imported from
+/// office systems are mostly this (`<p>…</p>` paragraphs); anything else goes to the full
+/// sanitiser.
+fn is_plain_markup(body: &str) -> bool {
+    const CONTAINERS: &[&str] = &[
+        "p",
+        "strong",
+        "em",
+        "b",
+        "i",
+        "u",
+        "sub",
+        "sup",
+        "ul",
+        "ol",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "td",
+        "th",
+    ];
+    let bytes = body.as_bytes();
+    let mut open: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' => {
+                let Some(len) = bytes[i + 1..].iter().position(|&b| b == b'>') else {
+                    return false;
+                };
+                let tag = &body[i + 1..i + 1 + len];
+                let (closing, name) = match tag.strip_prefix('/') {
+                    Some(n) => (true, n),
+                    None => (false, tag),
+                };
+                if name == "br" || name == "br/" || name == "br /" {
+                    if closing {
+                        return false;
+                    }
+                } else if let Some(&known) = CONTAINERS.iter().find(|&&c| c == name) {
+                    if closing {
+                        if open.pop() != Some(known) {
+                            return false;
+                        }
+                    } else {
+                        open.push(known);
+                    }
+                } else {
+                    return false;
+                }
+                i += len + 2;
+            }
+            b'&' => {
+                let rest = &body[i + 1..];
+                let Some(end) = rest.find(';').filter(|&e| e > 0 && e <= 10) else {
+                    return false;
+                };
+                let name = &rest[..end];
+                let ok = match name.strip_prefix('#') {
+                    Some(n) => match n.strip_prefix(['x', 'X']) {
+                        Some(h) => !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()),
+                        None => !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()),
+                    },
+                    None => name.chars().all(|c| c.is_ascii_alphanumeric()),
+                };
+                if !ok {
+                    return false;
+                }
+                i += end + 2;
+            }
+            b'>' | 0..=8 | 11 | 12 | 14..=31 | 127 => return false,
+            _ => i += 1,
+        }
+    }
+    open.is_empty()
 }
 
 /// Parse a date typed by a person, with a message naming the field.
@@ -558,17 +654,11 @@ pub(crate) async fn insert_bulk(tx: &mut Tx, items: &[BulkItem]) -> Result<usize
             "INSERT INTO publications (unit_id, index_no, title, summary, formed_on, published_on, publisher, \
              doc_number, topic, genre, validity, body, status, version, created_at, updated_at, media_form) VALUES ",
         );
-        for i in 0..chunk.len() {
-            let b = i * 14;
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'published', 1, ${}, ${}, ${})",
-                b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10, b + 11,
-                b + 12, b + 13, b + 13, b + 14
-            ));
-        }
+        sql.push_str(&values_list(
+            tx,
+            chunk.len(),
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'published', 1, ?, ?, ?)",
+        ));
         sql.push_str(" ON CONFLICT (index_no) DO NOTHING RETURNING id, index_no");
         let rows: Vec<(i64, String)> = on_tx!(tx, c => {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
@@ -576,7 +666,7 @@ pub(crate) async fn insert_bulk(tx: &mut Tx, items: &[BulkItem]) -> Result<usize
                 q = q.bind(it.unit_id).bind(&it.index_no).bind(&it.title).bind(&it.summary)
                     .bind(it.formed_on).bind(it.published_on).bind(&it.publisher)
                     .bind(&it.doc_number).bind(&it.topic).bind(&it.genre).bind(&it.validity)
-                    .bind(&it.body).bind(at).bind(&it.media_form);
+                    .bind(&it.body).bind(at).bind(at).bind(&it.media_form);
             }
             q.fetch_all(c).await?
         });
@@ -591,15 +681,10 @@ pub(crate) async fn insert_bulk(tx: &mut Tx, items: &[BulkItem]) -> Result<usize
             }
         }
         for part in links.chunks(400) {
-            let mut sql =
-                String::from("INSERT INTO publication_columns (publication_id, column_id) VALUES ");
-            for i in 0..part.len() {
-                if i > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!("(${}, ${})", i * 2 + 1, i * 2 + 2));
-            }
-            sql.push_str(" ON CONFLICT DO NOTHING");
+            let sql = format!(
+                "INSERT INTO publication_columns (publication_id, column_id) VALUES {} ON CONFLICT DO NOTHING",
+                values_list(tx, part.len(), "(?, ?)")
+            );
             on_tx!(tx, c => {
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
                 for (p, col) in part {
@@ -609,22 +694,10 @@ pub(crate) async fn insert_bulk(tx: &mut Tx, items: &[BulkItem]) -> Result<usize
             });
         }
         for part in reviews.chunks(200) {
-            let mut sql = String::from(
-                "INSERT INTO publication_reviews (publication_id, version, step, reviewer_name, passed, checklist, note, at) VALUES ",
+            let sql = format!(
+                "INSERT INTO publication_reviews (publication_id, version, step, reviewer_name, passed, checklist, note, at) VALUES {}",
+                values_list(tx, part.len(), "(?, 1, ?, ?, TRUE, '', '', ?)")
             );
-            for i in 0..part.len() {
-                if i > 0 {
-                    sql.push(',');
-                }
-                let b = i * 4;
-                sql.push_str(&format!(
-                    "(${}, 1, ${}, ${}, TRUE, '', '', ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4
-                ));
-            }
             on_tx!(tx, c => {
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
                 for (p, step, name) in part {
@@ -1639,5 +1712,37 @@ impl Store {
             tx.commit().await?;
         }
         Ok(summary)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_plain_markup, sanitise};
+
+    #[test]
+    fn plain_paragraphs_are_kept_as_they_are() {
+        let body = "<p>第一条 为了规范&nbsp;政府信息公开&#12290;</p><p>第二条<br>“公开”</p>\
+                    <table><tr><td>1</td></tr></table>";
+        assert!(is_plain_markup(body));
+        assert_eq!(sanitise(body), body);
+    }
+
+    #[test]
+    fn anything_else_goes_through_the_full_sanitiser() {
+        for (dirty, clean) in [
+            ("<p onclick=\"x()\">a</p>", "<p>a</p>"),
+            ("<p>a</p><script>alert(1)</script>", "<p>a</p>"),
+            ("<p>a<!-- c --></p>", "<p>a</p>"),
+            ("<p>a", "<p>a</p>"),
+            ("<p>a</b></p>", "<p>a</p>"),
+            ("<div><p>a</p></div>", "<div><p>a</p></div>"),
+            ("a & b", "a &amp; b"),
+            ("a > b", "a &gt; b"),
+            ("<P>a</P>", "<p>a</p>"),
+            ("<td colspan=\"2\">a</td>", "a"),
+        ] {
+            assert!(!is_plain_markup(dirty), "{dirty}");
+            assert_eq!(sanitise(dirty), clean, "{dirty}");
+        }
     }
 }

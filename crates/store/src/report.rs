@@ -333,7 +333,15 @@ impl Store {
         let b0 = year_bounds(year - 1).0;
         let b1 = year_bounds(year).0;
         let b2 = year_bounds(year + 1).0;
-        type Row = (String, Option<String>, Option<NaiveDate>, i64, i64, i64, i64);
+        type Row = (
+            String,
+            Option<String>,
+            Option<NaiveDate>,
+            i64,
+            i64,
+            i64,
+            i64,
+        );
         let rows: Vec<Row> = on_pool!(self, p => sqlx::query_as(
             "SELECT a.applicant_type, a.outcome, a.received_on, COUNT(*), \
                SUM(CASE WHEN a.concluded_on IS NULL THEN 1 ELSE 0 END), \

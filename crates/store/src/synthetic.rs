@@ -4,7 +4,7 @@
 
 use crate::publishing::{BulkItem, insert_bulk};
 use crate::units::UnitInput;
-use crate::{Result, Store, on_tx};
+use crate::{Result, Store, on_tx, values_list};
 use chrono::{Duration, NaiveDate, Utc};
 use gongkai_core::application::Event;
 
@@ -79,10 +79,15 @@ impl Store {
         while done < size.applications {
             let n = CHUNK.min(size.applications - done);
             let mut tx = self.begin_write().await?;
-            let mut sql = String::from(
+            let sql = format!(
                 "INSERT INTO applications (unit_id, tracking_code, password_hash, channel, applicant_type, \
                  applicant_name, id_kind, id_number, phone, info_description, form_wanted, delivery, \
-                 submitted_at, outcome, concluded_on, received_on) VALUES ",
+                 submitted_at, outcome, concluded_on, received_on) VALUES {} RETURNING id",
+                values_list(
+                    &tx,
+                    n,
+                    "(?, ?, 'x', 'online', ?, '合成申请人', 'other', '', '', '合成申请', 'email', 'email', ?, ?, ?, ?)"
+                )
             );
             let mut rows = Vec::with_capacity(n);
             for k in 0..n {
@@ -102,16 +107,7 @@ impl Store {
                     outcome,
                     concluded,
                 ));
-                let b = k * 7;
-                if k > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!(
-                    "(${}, ${}, 'x', 'online', ${}, '合成申请人', 'other', '', '', '合成申请', 'email', 'email', ${}, ${}, ${}, ${})",
-                    b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7
-                ));
             }
-            sql.push_str(" RETURNING id");
             let ids: Vec<(i64,)> = on_tx!(&mut tx, c => {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
                 for (unit, i, applicant, received, outcome, concluded) in &rows {
@@ -140,27 +136,14 @@ impl Store {
                     ));
                 }
             }
-            let mut ev = String::from(
-                "INSERT INTO application_events (application_id, kind, on_date, recorded_at, actor, detail) VALUES ",
+            let ev = format!(
+                "INSERT INTO application_events (application_id, kind, on_date, recorded_at, actor, detail) VALUES {}",
+                values_list(&tx, binds.len(), "(?, ?, ?, ?, 'synthetic', ?)")
             );
-            for k in 0..binds.len() {
-                let b = k * 4;
-                if k > 0 {
-                    ev.push(',');
-                }
-                ev.push_str(&format!(
-                    "(${}, ${}, ${}, '{}', 'synthetic', ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    now.to_rfc3339(),
-                    b + 4
-                ));
-            }
             on_tx!(&mut tx, c => {
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(ev.clone()));
                 for (id, kind, on, detail) in &binds {
-                    q = q.bind(*id).bind(*kind).bind(*on).bind(detail);
+                    q = q.bind(*id).bind(*kind).bind(*on).bind(now).bind(detail);
                 }
                 q.execute(c).await?;
             });
