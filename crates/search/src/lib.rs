@@ -16,7 +16,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use gongkai_store::Store;
 use gongkai_store::publishing::IndexRow;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
@@ -347,10 +347,18 @@ impl Search {
 
     /// Add items, replacing any already indexed under the same id. Seen after [`Search::commit`].
     pub fn put(&self, docs: &[SearchDoc]) -> Result<()> {
+        self.add(docs, true)
+    }
+
+    /// Add items; `replace` first takes out any item indexed under the same id (not needed
+    /// while filling an empty index: each delete is a term lookup in every segment).
+    fn add(&self, docs: &[SearchDoc], replace: bool) -> Result<()> {
         let w = self.writer();
         let f = self.fields;
         for d in docs {
-            w.delete_term(Term::from_field_u64(f.id, d.id as u64));
+            if replace {
+                w.delete_term(Term::from_field_u64(f.id, d.id as u64));
+            }
             let title = fold(&d.title);
             let body = fold(&d.body);
             let mut doc = TantivyDocument::default();
@@ -461,25 +469,46 @@ impl Search {
             .collect();
         let mut newest = mark.map(|m| (m.at, m.id));
         let mut read = 0u64;
-        loop {
-            let rows = store.publications_for_index(cursor, SYNC_BATCH).await?;
-            let Some(last) = rows.last() else { break };
+        // Filling an empty index: no item is there to replace, except one changed again while
+        // this sync runs (seen twice).
+        let filling = mark.is_none() && self.reader.searcher().num_docs() == 0;
+        let mut seen: HashSet<i64> = HashSet::new();
+        let mut rows = store.publications_for_index(cursor, SYNC_BATCH).await?;
+        while let Some(last) = rows.last() {
             cursor = Some((last.updated_at, last.id));
             newest = newest.max(Some((last.updated_at, last.id)));
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
             let mut columns = store.column_names_of(&ids).await?;
-            let mut docs = Vec::new();
-            let mut gone = Vec::new();
-            for r in rows {
-                match doc_of(r, &units, &mut columns) {
-                    Ok(d) => docs.push(d),
-                    Err(id) => gone.push(id),
+            // Read the next batch while this one is prepared and handed to the index.
+            let next = tokio::spawn({
+                let store = store.clone();
+                async move { store.publications_for_index(cursor, SYNC_BATCH).await }
+            });
+            let mut this = || {
+                let mut docs = Vec::new();
+                let mut again = Vec::new();
+                let mut gone = Vec::new();
+                for r in std::mem::take(&mut rows) {
+                    let first_time = !filling || seen.insert(r.id);
+                    match doc_of(r, &units, &mut columns) {
+                        Ok(d) if first_time => docs.push(d),
+                        Ok(d) => again.push(d),
+                        Err(id) => gone.push(id),
+                    }
                 }
-            }
-            read += (docs.len() + gone.len()) as u64;
-            self.remove(&gone);
-            self.put(&docs)?;
-            progress(read);
+                read += (docs.len() + again.len() + gone.len()) as u64;
+                self.remove(&gone);
+                self.add(&docs, !filling)?;
+                self.add(&again, true)?;
+                progress(read);
+                Ok::<(), SearchError>(())
+            };
+            let done = this();
+            let next = next
+                .await
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            done?;
+            rows = next?;
         }
         if read > 0 || mark.is_none() {
             let next = match newest {

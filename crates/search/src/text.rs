@@ -113,19 +113,12 @@ pub fn query_words(text: &str) -> Vec<&str> {
 /// the text exactly when its bigrams occur at consecutive positions, so a phrase of bigrams
 /// finds every item that contains the string however the words fall.
 pub fn grams(text: &str) -> Vec<(usize, usize, String)> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut out = Vec::with_capacity(chars.len());
-    for (i, &(at, c)) in chars.iter().enumerate() {
-        if c.is_whitespace() {
-            continue;
-        }
-        match chars.get(i + 1) {
-            Some(&(next_at, n)) if !n.is_whitespace() => {
-                let end = next_at + n.len_utf8();
-                out.push((at, end, text[at..end].to_string()));
-            }
-            _ => out.push((at, at + c.len_utf8(), c.to_string())),
-        }
+    let mut tokenizer = GramTokenizer;
+    let mut s = tokenizer.token_stream(text);
+    let mut out = Vec::new();
+    while s.advance() {
+        let t = s.token();
+        out.push((t.offset_from, t.offset_to, t.text.clone()));
     }
     out
 }
@@ -138,55 +131,96 @@ pub struct WordTokenizer;
 #[derive(Clone, Default)]
 pub struct GramTokenizer;
 
-pub struct VecStream {
-    tokens: Vec<Token>,
-    next: usize,
+/// The words of one text, handed to the index one at a time in one reused token.
+pub struct WordStream<'a> {
+    words: std::vec::IntoIter<(usize, usize, &'a str)>,
+    next_position: usize,
+    token: Token,
 }
 
-impl TokenStream for VecStream {
+impl TokenStream for WordStream<'_> {
     fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
+        let Some((from, to, word)) = self.words.next() else {
+            return false;
+        };
+        let t = &mut self.token;
+        t.offset_from = from;
+        t.offset_to = to;
+        t.position = self.next_position;
+        t.text.clear();
+        t.text.push_str(word);
+        self.next_position += 1;
+        true
     }
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }
 
-fn stream(tokens: impl Iterator<Item = (usize, usize, String)>) -> VecStream {
-    VecStream {
-        tokens: tokens
-            .enumerate()
-            .map(|(position, (from, to, text))| Token {
-                offset_from: from,
-                offset_to: to,
-                position,
-                text,
-                position_length: 1,
-            })
-            .collect(),
-        next: 0,
+/// The bigrams of one text, made as the index asks for them (no list of every token first:
+/// a large body has a token per character).
+pub struct GramStream<'a> {
+    text: &'a str,
+    at: usize,
+    next_position: usize,
+    token: Token,
+}
+
+impl TokenStream for GramStream<'_> {
+    fn advance(&mut self) -> bool {
+        let mut rest = self.text[self.at..].chars();
+        while let Some(c) = rest.next() {
+            let from = self.at;
+            self.at += c.len_utf8();
+            if c.is_whitespace() {
+                continue;
+            }
+            let to = match rest.next() {
+                Some(n) if !n.is_whitespace() => self.at + n.len_utf8(),
+                _ => self.at,
+            };
+            let t = &mut self.token;
+            t.offset_from = from;
+            t.offset_to = to;
+            t.position = self.next_position;
+            t.text.clear();
+            t.text.push_str(&self.text[from..to]);
+            self.next_position += 1;
+            return true;
+        }
+        false
+    }
+    fn token(&self) -> &Token {
+        &self.token
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
     }
 }
 
 impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = VecStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecStream {
-        stream(
-            words(text)
-                .into_iter()
-                .map(|(a, b, w)| (a, b, w.to_string())),
-        )
+    type TokenStream<'a> = WordStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
+        WordStream {
+            words: words(text).into_iter(),
+            next_position: 0,
+            token: Token::default(),
+        }
     }
 }
 
 impl Tokenizer for GramTokenizer {
-    type TokenStream<'a> = VecStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecStream {
-        stream(grams(text).into_iter())
+    type TokenStream<'a> = GramStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> GramStream<'a> {
+        GramStream {
+            text,
+            at: 0,
+            next_position: 0,
+            token: Token::default(),
+        }
     }
 }
 
