@@ -67,7 +67,12 @@ pub fn fold(s: &str) -> String {
             '\u{3000}' => ' ',
             _ => c,
         })
-        .flat_map(char::to_lowercase)
+        // CJK punctuation, kana and ideographs have no case: skip the case tables for them.
+        .flat_map(|c| {
+            let caseless = ('\u{3000}'..='\u{9FFF}').contains(&c);
+            let lower = (!caseless).then(|| c.to_lowercase());
+            lower.into_iter().flatten().chain(caseless.then_some(c))
+        })
         .collect();
     to_simplified(&narrow)
 }
