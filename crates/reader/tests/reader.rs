@@ -208,22 +208,17 @@ fn a_real_2019_format_report_is_read_and_its_blank_totals_are_named() {
             .map(|r| r["values"].clone())
             .unwrap_or_else(|| panic!("{label} not read"))
     };
-    assert_eq!(
-        row("一、本年新收政府信息公开申请数量"),
-        serde_json::json!([821, 35, 0, 0, 2, 1, 859])
-    );
-    assert_eq!(
-        row("（一）予以公开"),
-        serde_json::json!([258, 12, 0, 0, 1, 1, 0])
-    );
-    assert_eq!(
-        row("（七）总计"),
-        serde_json::json!([767, 35, 0, 0, 2, 1, 805])
-    );
-    assert_eq!(
-        row("四、结转下年度继续办理"),
-        serde_json::json!([72, 0, 0, 0, 0, 0, 72])
-    );
+    for (label, values) in [
+        (
+            "一、本年新收政府信息公开申请数量",
+            [821, 35, 0, 0, 2, 1, 859],
+        ),
+        ("（一）予以公开", [258, 12, 0, 0, 1, 1, 0]),
+        ("（七）总计", [767, 35, 0, 0, 2, 1, 805]),
+        ("四、结转下年度继续办理", [72, 0, 0, 0, 0, 0, 72]),
+    ] {
+        assert_eq!(row(label), serde_json::json!(values), "{label}");
+    }
     assert_eq!(
         got["tables"]["四"]["values"],
         serde_json::json!([5, 0, 0, 2, 7, 8, 0, 0, 1, 9, 0, 0, 0, 0, 0])

@@ -19,7 +19,7 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RegexQuery,
     TermQuery,
@@ -43,6 +43,17 @@ pub const MAX_PER_PAGE: usize = 50;
 pub const MAX_PAGE: usize = 100;
 
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
+/// An index of more items than this is kept in one segment per core after compaction, and
+/// searched on every core at once; a smaller one in a single segment (one thread is fast
+/// enough, and the index stays smallest).
+const PARALLEL_FROM_DOCS: u64 = 500_000;
+
+/// Threads to search the segments of a large index with: the cores, at most four.
+fn search_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+}
 /// Items re-read before the newest change seen, in case a slower writer committed an older
 /// timestamp after it.
 const SYNC_OVERLAP_SECONDS: i64 = 10;
@@ -243,6 +254,8 @@ pub struct Search {
     index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
+    /// Searches the segments of a large index side by side (see [`Search::compact`]).
+    executor: tantivy::Executor,
     /// The commit payload, kept in memory (read on every search).
     mark: Mutex<Option<Mark>>,
     fields: Fields,
@@ -322,6 +335,7 @@ impl Search {
             index,
             reader,
             writer: Mutex::new(writer),
+            executor: tantivy::Executor::multi_thread(search_threads(), "gk-search-")?,
             mark: Mutex::new(mark),
             fields,
             dir,
@@ -532,24 +546,55 @@ impl Search {
         Ok(n)
     }
 
-    /// Merge every segment into one and delete the files no longer used (after a bulk load:
-    /// smaller on disk, a little faster to search).
+    /// Merge the segments (into one, or one per core for a large index: see
+    /// [`Search::merge_groups`]) and delete the files no longer used (after a bulk load:
+    /// smaller on disk, faster to search).
     /// Background merges may be replacing segments meanwhile: the merge is tried again once
     /// they are done (for up to 30 s); an index left in several segments is still correct.
     pub fn compact(&self) -> Result<()> {
         for _ in 0..120 {
-            let ids = self.index.searchable_segment_ids()?;
-            if ids.len() <= 1 {
+            let groups = self.merge_groups()?;
+            if groups.iter().all(|g| g.len() <= 1) {
                 break;
             }
-            match self.writer().merge(&ids).wait() {
-                Ok(_) => break,
-                Err(_) => std::thread::sleep(std::time::Duration::from_millis(250)),
+            let merges: Vec<_> = groups
+                .into_iter()
+                .filter(|g| g.len() > 1)
+                .map(|g| self.writer().merge(&g))
+                .collect();
+            let results: Vec<_> = merges.into_iter().map(|m| m.wait()).collect();
+            if results.iter().all(|r| r.is_ok()) {
+                break;
             }
+            std::thread::sleep(std::time::Duration::from_millis(250));
         }
         self.writer().garbage_collect_files().wait()?;
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// The segments to merge into each final one: all of them into one for an index up to
+    /// [`PARALLEL_FROM_DOCS`] items; beyond that, one group per core (at most four), of about
+    /// equal size, so that a query searches the segments side by side.
+    fn merge_groups(&self) -> Result<Vec<Vec<tantivy::index::SegmentId>>> {
+        let metas = self.index.searchable_segment_metas()?;
+        let docs: u64 = metas.iter().map(|m| u64::from(m.num_docs())).sum();
+        let n = if docs > PARALLEL_FROM_DOCS {
+            search_threads()
+        } else {
+            1
+        };
+        let mut sized: Vec<(u32, tantivy::index::SegmentId)> =
+            metas.iter().map(|m| (m.num_docs(), m.id())).collect();
+        sized.sort_by_key(|s| std::cmp::Reverse(s.0));
+        let mut groups: Vec<(u64, Vec<tantivy::index::SegmentId>)> = vec![(0, Vec::new()); n];
+        for (size, id) in sized {
+            if let Some(g) = groups.iter_mut().min_by_key(|g| g.0) {
+                g.0 += u64::from(size);
+                g.1.push(id);
+            }
+        }
+        Ok(groups.into_iter().map(|g| g.1).collect())
     }
 
     /// Search. Never fails on what a user typed: odd characters are searched as text.
@@ -601,23 +646,34 @@ impl Search {
         let per_page = q.per_page.clamp(1, MAX_PER_PAGE);
         let page = q.page.clamp(1, MAX_PAGE);
         let top = TopDocs::with_limit(per_page).and_offset((page - 1) * per_page);
-        let mut facets = FacetCollector::for_field("facets");
-        for root in ["/unit", "/year", "/column", "/type"] {
-            facets.add_facet(root);
-        }
+        let facets = FacetCounter;
+        // One segment: search it on this thread. Several (a large index keeps one per core):
+        // each on its own thread.
+        use tantivy::query::EnableScoring;
+        let executor = if searcher.segment_readers().len() > 1 {
+            &self.executor
+        } else {
+            &tantivy::Executor::SingleThread
+        };
         let (addresses, total, counts): (Vec<DocAddress>, usize, _) = if q.by_date {
-            let (top, total, counts) = searcher.search(
+            let (top, total, counts) = searcher.search_with_executor(
                 &query,
                 &(
                     top.order_by_fast_field::<u64>("published", Order::Desc),
                     Count,
                     facets,
                 ),
+                executor,
+                EnableScoring::disabled_from_searcher(&searcher),
             )?;
             (top.into_iter().map(|(_, a)| a).collect(), total, counts)
         } else {
-            let (top, total, counts) =
-                searcher.search(&query, &(top.order_by_score(), Count, facets))?;
+            let (top, total, counts) = searcher.search_with_executor(
+                &query,
+                &(top.order_by_score(), Count, facets),
+                executor,
+                EnableScoring::enabled_from_searcher(&searcher),
+            )?;
             (top.into_iter().map(|(_, a)| a).collect(), total, counts)
         };
         let exact_ids: Vec<u64> = match &exact {
@@ -662,28 +718,26 @@ impl Search {
         let facet = |root: &str| -> Vec<FacetCount> {
             let mut v: Vec<FacetCount> = counts
                 .get(root)
-                .map(|(facet, count)| FacetCount {
-                    value: facet
-                        .to_path()
-                        .last()
-                        .map(|s| s.to_string())
-                        .unwrap_or_default(),
-                    count,
+                .into_iter()
+                .flatten()
+                .map(|(value, count)| FacetCount {
+                    value: value.clone(),
+                    count: *count,
                 })
                 .collect();
             v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
             v
         };
-        let mut years = facet("/year");
+        let mut years = facet("year");
         years.sort_by(|a, b| b.value.cmp(&a.value));
         Ok(Results {
             total,
             hits,
             facets: Facets {
-                unit: facet("/unit"),
+                unit: facet("unit"),
                 year: years,
-                column: facet("/column"),
-                genre: facet("/type"),
+                column: facet("column"),
+                genre: facet("type"),
             },
             terms,
             truncated,
@@ -904,4 +958,91 @@ fn doc_of(
         genre,
         published,
     })
+}
+
+/// Counts of the matches by facet (unit, year, column, type → value → count). Tantivy's facet
+/// collector resolves every counted facet's ordinal in the dictionary one by one, and walks the
+/// dictionary for each query to map sub-facets; every facet here is one level deep, so the
+/// segment's ordinals are counted in an array and the dictionary read once, in order.
+struct FacetCounter;
+
+type FacetTally = HashMap<String, HashMap<String, u64>>;
+
+struct FacetSegmentCounter {
+    reader: tantivy::fastfield::FacetReader,
+    counts: Vec<u64>,
+}
+
+impl Collector for FacetCounter {
+    type Fruit = FacetTally;
+    type Child = FacetSegmentCounter;
+
+    fn for_segment(
+        &self,
+        _segment: tantivy::SegmentOrdinal,
+        reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<FacetSegmentCounter> {
+        let reader = reader.facet_reader("facets")?;
+        Ok(FacetSegmentCounter {
+            counts: vec![0; reader.num_facets()],
+            reader,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<FacetTally>) -> tantivy::Result<FacetTally> {
+        let mut all = FacetTally::new();
+        for fruit in fruits {
+            for (root, values) in fruit {
+                let into = all.entry(root).or_default();
+                for (value, n) in values {
+                    *into.entry(value).or_default() += n;
+                }
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for FacetSegmentCounter {
+    type Fruit = FacetTally;
+
+    fn collect(&mut self, doc: tantivy::DocId, _: tantivy::Score) {
+        for ord in self.reader.facet_ords(doc) {
+            if let Some(n) = self.counts.get_mut(ord as usize) {
+                *n += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> FacetTally {
+        let mut tally = FacetTally::new();
+        let Ok(mut terms) = self.reader.facet_dict().stream() else {
+            return tally;
+        };
+        while terms.advance() {
+            let n = self
+                .counts
+                .get(terms.term_ord() as usize)
+                .copied()
+                .unwrap_or(0);
+            if n == 0 {
+                continue;
+            }
+            let Ok(facet) = Facet::from_encoded(terms.key().to_vec()) else {
+                continue;
+            };
+            if let [root, value] = facet.to_path().as_slice() {
+                *tally
+                    .entry((*root).to_string())
+                    .or_default()
+                    .entry((*value).to_string())
+                    .or_default() += n;
+            }
+        }
+        tally
+    }
 }

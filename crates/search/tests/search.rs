@@ -266,3 +266,54 @@ async fn odd_queries_are_searched_as_text() {
     deep.per_page = 1_000_000;
     assert!(s.search(&deep).unwrap().hits.is_empty());
 }
+
+/// Items indexed in two syncs sit in two segments until compaction: a search then runs on
+/// each segment in parallel and the counts of both add up.
+#[tokio::test]
+async fn an_index_in_several_segments_counts_every_match_once() {
+    let (_db, store) = district().await;
+    let s = Search::in_memory().unwrap();
+    import(
+        &store,
+        (0..3)
+            .map(|i| {
+                item(
+                    &format!("SEG/A{i}"),
+                    "工作日安排",
+                    "五个工作日内",
+                    "2020-03-01",
+                    "",
+                )
+            })
+            .collect(),
+    )
+    .await;
+    s.sync(&store, &|_| {}).await.unwrap();
+    import(
+        &store,
+        (0..2)
+            .map(|i| {
+                item(
+                    &format!("SEG/B{i}"),
+                    "工作日通知",
+                    "工作日",
+                    "2021-03-01",
+                    "",
+                )
+            })
+            .collect(),
+    )
+    .await;
+    s.sync(&store, &|_| {}).await.unwrap();
+    let r = s.search(&query("工作日")).unwrap();
+    assert_eq!(r.total, 5);
+    let years: Vec<(String, u64)> = r
+        .facets
+        .year
+        .iter()
+        .map(|f| (f.value.clone(), f.count))
+        .collect();
+    assert_eq!(years, [("2021".into(), 2), ("2020".into(), 3)]);
+    assert_eq!(r.facets.unit[0].count, 5);
+    assert_eq!(r.hits.len(), 5);
+}
