@@ -395,3 +395,67 @@ async fn art26_shows_late_and_overdue_items_per_unit() {
     assert_eq!(zjj.late[0].due, day(2021, 3, 29));
     assert_eq!(zjj.overdue.len(), 1, "the draft formed in June is overdue");
 }
+
+/// A column's page lists its newest items first with the column's total, whether the column
+/// is small (its items are sorted) or large (the published items are walked by date).
+#[tokio::test]
+async fn a_column_lists_its_newest_items_first_small_or_large() {
+    let (_db, store) = demo_org().await;
+    let (_, first) = zjj_with_columns(&store).await;
+    let tree = store.column_tree(
+        store.unit_by_code("py-zjj").await.unwrap().unwrap().id,
+        false,
+    );
+    let tree = tree.await.unwrap();
+    let other = tree.iter().find(|n| n.column.id != first).unwrap();
+    let dated = |ix: String, column: &str, d: NaiveDate| {
+        let mut it = line(&ix, &[column]);
+        it.formed_on = d.to_string();
+        it.published_on = d.to_string();
+        it
+    };
+    let first_name = tree
+        .iter()
+        .find(|n| n.column.id == first)
+        .unwrap()
+        .path
+        .clone();
+    // 3 items in the first column; 2,100 in the other (over the small-column bound).
+    let mut lines = Vec::new();
+    for (i, d) in [day(2021, 1, 5), day(2021, 6, 1), day(2021, 3, 9)]
+        .into_iter()
+        .enumerate()
+    {
+        lines.push((i, dated(format!("S/{i}"), &first_name, d)));
+    }
+    for i in 0..2_100 {
+        let d = day(2020, 1, 1) + chrono::Duration::days(i % 600);
+        lines.push((10 + i as usize, dated(format!("L/{i}"), &other.path, d)));
+    }
+    let s = store
+        .import_publications("test", lines, day(2021, 12, 31))
+        .await
+        .unwrap();
+    assert!(s.errors.is_empty(), "{:?}", s.errors);
+    let page = |column_id: i64, page: i64| PublicationFilter {
+        column_id: Some(column_id),
+        status: Some(Status::Published),
+        per_page: 2,
+        page,
+        ..Default::default()
+    };
+    let (total, rows) = store.publications(&page(first, 0)).await.unwrap();
+    assert_eq!(total, 3);
+    let dates: Vec<_> = rows.iter().map(|r| r.published_on).collect();
+    assert_eq!(dates, [Some(day(2021, 6, 1)), Some(day(2021, 3, 9))]);
+    let (_, rows) = store.publications(&page(first, 1)).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].published_on, Some(day(2021, 1, 5)));
+    let (total, rows) = store.publications(&page(other.column.id, 0)).await.unwrap();
+    assert_eq!(total, 2_100);
+    let newest = day(2020, 1, 1) + chrono::Duration::days(599);
+    assert!(
+        rows.iter().all(|r| r.published_on == Some(newest)),
+        "{rows:?}"
+    );
+}
