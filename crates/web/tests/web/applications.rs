@@ -58,15 +58,44 @@ fn between(html: &str, start: &str, end: &str) -> String {
     html[i..i + html[i..].find(end).unwrap()].to_string()
 }
 
-async fn status_page(app: &App, code: &str, password: &str) -> (StatusCode, String) {
-    let r = app
-        .client()
-        .post(app.url("/apply/status"))
-        .form(&[("code", code), ("password", password)])
+/// A handler of 区教育局 (py-jyj), created for the test and logged in.
+async fn handler_of_another_unit(app: &App) -> reqwest::Client {
+    app.store
+        .create_staff(
+            "test",
+            &gongkai_store::staff::StaffInput {
+                username: "jyj-handler".into(),
+                display_name: "教育局办理员".into(),
+                unit_code: "py-jyj".into(),
+                role: "handler".into(),
+                password: "教育局办理员的密码123".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let c = app.client();
+    let (_, page) = crate::text(&c, app.url("/console/login")).await;
+    let r = c
+        .post(app.url("/console/login"))
+        .form(&[
+            ("csrf", hidden(&page, "csrf").as_str()),
+            ("username", "jyj-handler"),
+            ("password", "教育局办理员的密码123"),
+        ])
         .send()
         .await
         .unwrap();
-    (r.status(), r.text().await.unwrap())
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "login of jyj-handler");
+    c
+}
+
+async fn status_page(app: &App, code: &str, password: &str) -> (StatusCode, String) {
+    crate::read(
+        app.client()
+            .post(app.url("/apply/status"))
+            .form(&[("code", code), ("password", password)]),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -522,38 +551,7 @@ async fn other_units_and_other_roles_cannot_see_applications() {
         .unwrap()
         .unwrap()
         .id;
-    app.store
-        .create_staff(
-            "test",
-            &gongkai_store::staff::StaffInput {
-                username: "jyj-handler".into(),
-                display_name: "教育局办理员".into(),
-                unit_code: "py-jyj".into(),
-                role: "handler".into(),
-                password: "教育局办理员的密码123".into(),
-            },
-        )
-        .await
-        .unwrap();
-    let c = app.client();
-    let page = c
-        .get(app.url("/console/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = hidden(&page, "csrf");
-    c.post(app.url("/console/login"))
-        .form(&[
-            ("csrf", token.as_str()),
-            ("username", "jyj-handler"),
-            ("password", "教育局办理员的密码123"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let c = handler_of_another_unit(&app).await;
     let r = c
         .get(app.url(&format!("/console/applications/{id}")))
         .send()
@@ -659,29 +657,7 @@ async fn browser_public_applies_staff_answer_public_reads_the_letter() {
         .unwrap();
 
     // Staff: confirm receipt, draft the answer, issue it.
-    b.goto(&app.url("/console/login")).await.unwrap();
-    b.find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("zjj-handler")
-        .await
-        .unwrap();
-    b.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(app.password("zjj-handler"))
-        .await
-        .unwrap();
-    b.find(Locator::Id("login"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.wait()
-        .for_element(Locator::Css("form.logout"))
-        .await
-        .unwrap();
+    browser.log_in(&app, "/console/login", "zjj-handler").await;
     b.goto(&app.url("/console/applications")).await.unwrap();
     b.find(Locator::LinkText(&code))
         .await
@@ -940,39 +916,7 @@ async fn the_json_api_covers_submission_status_and_staff_actions() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    app.store
-        .create_staff(
-            "test",
-            &gongkai_store::staff::StaffInput {
-                username: "jyj-handler".into(),
-                display_name: "教育局办理员".into(),
-                unit_code: "py-jyj".into(),
-                role: "handler".into(),
-                password: "教育局办理员的密码123".into(),
-            },
-        )
-        .await
-        .unwrap();
-    let other = app.client();
-    let page = other
-        .get(app.url("/console/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let t = hidden(&page, "csrf");
-    other
-        .post(app.url("/console/login"))
-        .form(&[
-            ("csrf", t.as_str()),
-            ("username", "jyj-handler"),
-            ("password", "教育局办理员的密码123"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let other = handler_of_another_unit(&app).await;
     let r = other
         .get(app.url(&format!("/api/v1/console/applications/{id}")))
         .send()

@@ -2,16 +2,11 @@
 //! (over HTTP and in Chromium), moderation that keeps contacts private, and an inspection with
 //! its notice and rectification.
 
-use super::{App, hidden, spawn_app};
+use super::{App, hidden, spawn_app, text};
 use reqwest::StatusCode;
 
 fn today() -> chrono::NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
-
-async fn text(c: &reqwest::Client, url: String) -> (StatusCode, String) {
-    let r = c.get(url).send().await.unwrap();
-    (r.status(), r.text().await.unwrap())
 }
 
 /// An editor of py-zjj opens a consultation from today to today; returns its id.
@@ -353,29 +348,7 @@ async fn browser_consultation_from_opening_to_feedback() {
     b.wait().for_element(Locator::Id("thanks")).await.unwrap();
 
     // Staff approve it and publish the feedback in the console.
-    b.goto(&app.url("/console/login")).await.unwrap();
-    b.find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("zjj-editor")
-        .await
-        .unwrap();
-    b.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(app.password("zjj-editor"))
-        .await
-        .unwrap();
-    b.find(Locator::Id("login"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.wait()
-        .for_element(Locator::Css("form.logout"))
-        .await
-        .unwrap();
+    browser.log_in(&app, "/console/login", "zjj-editor").await;
     b.goto(&app.url(&format!("/console/consultations/{id}")))
         .await
         .unwrap();

@@ -81,6 +81,17 @@ impl App {
     }
 }
 
+/// The status and body of a request, as the client receives them.
+pub async fn read(request: reqwest::RequestBuilder) -> (reqwest::StatusCode, String) {
+    let r = request.send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+/// The status and body of a GET.
+pub async fn text(c: &reqwest::Client, url: String) -> (reqwest::StatusCode, String) {
+    read(c.get(url)).await
+}
+
 /// The value of the first hidden input called `name`.
 pub fn hidden(html: &str, name: &str) -> String {
     let key = format!("name=\"{name}\" value=\"");
@@ -691,6 +702,38 @@ pub struct Browser {
     _profile: tempfile::TempDir,
 }
 
+impl Browser {
+    /// Log in as `username` on the login form `path` leads to, and wait until the console
+    /// shows the logout form (it exists only once logged in).
+    pub async fn log_in(&self, app: &App, path: &str, username: &str) {
+        use fantoccini::Locator;
+        let b = &self.client;
+        b.goto(&app.url(path)).await.unwrap();
+        b.find(Locator::Id("username"))
+            .await
+            .unwrap()
+            .send_keys(username)
+            .await
+            .unwrap();
+        b.find(Locator::Id("password"))
+            .await
+            .unwrap()
+            .send_keys(app.password(username))
+            .await
+            .unwrap();
+        b.find(Locator::Id("login"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.wait()
+            .for_element(Locator::Css("form.logout"))
+            .await
+            .unwrap();
+    }
+}
+
 struct Kill(std::process::Child);
 
 impl Drop for Kill {
@@ -759,30 +802,7 @@ async fn browser_logs_into_the_console() {
     let app = spawn_app().await;
     let b = &browser.client;
     use fantoccini::Locator;
-    b.goto(&app.url("/console")).await.unwrap();
-    b.find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("admin")
-        .await
-        .unwrap();
-    b.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(app.password("admin"))
-        .await
-        .unwrap();
-    b.find(Locator::Id("login"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    // The logout form exists only once logged in: wait for it, not for any heading.
-    b.wait()
-        .for_element(Locator::Css("form.logout"))
-        .await
-        .unwrap();
+    browser.log_in(&app, "/console", "admin").await;
     let h1 = b.find(Locator::Css("main h1")).await.unwrap();
     assert_eq!(h1.text().await.unwrap(), "您好，区政务公开办管理员");
     assert!(

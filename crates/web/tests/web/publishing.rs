@@ -1,16 +1,11 @@
 //! 主动公开 end to end: the office sets up columns, an editor drafts with an attachment, three
 //! reviewers and the secrecy review pass it, the public reads it; withdrawal takes it down.
 
-use super::{App, hidden, spawn_app};
+use super::{App, hidden, spawn_app, text};
 use reqwest::StatusCode;
 
 /// A valid 居民身份证 number (the example of GB 11643).
 const ID: &str = "11010519491231002X";
-
-async fn text(c: &reqwest::Client, url: String) -> (StatusCode, String) {
-    let r = c.get(url).send().await.unwrap();
-    (r.status(), r.text().await.unwrap())
-}
 
 /// Post a review decision as `username`.
 async fn review(

@@ -34,14 +34,7 @@ async fn with_items(app: &crate::App) {
 }
 
 async fn get(app: &crate::App, path: &str, q: &[(&str, &str)]) -> (StatusCode, String) {
-    let r = app
-        .client()
-        .get(app.url(path))
-        .query(q)
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
+    crate::read(app.client().get(app.url(path)).query(q)).await
 }
 
 #[tokio::test]
