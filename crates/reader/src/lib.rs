@@ -516,6 +516,53 @@ fn prose_figures(text: &str) -> BTreeMap<&'static str, Value> {
     out
 }
 
+/// Table 三's numbers as one block after its last label: `n` rows of 7 numbers given column by
+/// column or row by row. The orientation is the one whose rows add up to their 总计 and whose
+/// columns satisfy 一 + 二 = （七）总计 + 四; when both or neither do, nothing is guessed.
+fn block_after_labels(
+    k: &Keyed,
+    places: &[Option<(usize, usize)>],
+    next_section: Option<usize>,
+    problems: &mut Vec<Problem>,
+) -> Option<Vec<[u64; 7]>> {
+    let n = places.iter().flatten().count();
+    let last = places.iter().flatten().map(|p| p.1).max()?;
+    let end = next_section.unwrap_or(k.key.len()).max(last);
+    let numbers: Vec<u64> = digit_groups(&k.key[last..end])
+        .iter()
+        .map(|g| g.parse().ok())
+        .collect::<Option<Vec<u64>>>()?;
+    if n < 10 || numbers.len() < 7 * n {
+        return None;
+    }
+    let numbers = &numbers[..7 * n];
+    let by_column: Vec<[u64; 7]> = (0..n)
+        .map(|r| std::array::from_fn(|c| numbers[c * n + r]))
+        .collect();
+    let by_row: Vec<[u64; 7]> = (0..n)
+        .map(|r| std::array::from_fn(|c| numbers[r * 7 + c]))
+        .collect();
+    // First two rows in, the last two out (（七）总计 and 四、结转): the column identity.
+    let fits = |rows: &[[u64; 7]]| {
+        let rows_add_up = rows.iter().all(|v| v[..6].iter().sum::<u64>() == v[6]);
+        let columns_add_up =
+            (0..7).all(|c| rows[0][c] + rows[1][c] == rows[n - 2][c] + rows[n - 1][c]);
+        rows_add_up && columns_add_up
+    };
+    match (fits(&by_column), fits(&by_row)) {
+        (true, false) => Some(by_column),
+        (false, true) => Some(by_row),
+        (true, true) if by_column == by_row => Some(by_column),
+        _ => {
+            problems.push(problem(
+                "ambiguous",
+                "表三的数字集中排在各行名称之后，按列或按行读都无法与合计相符，未采用".into(),
+            ));
+            None
+        }
+    }
+}
+
 fn analyse(text: &str, mut problems: Vec<Problem>) -> Reading {
     let c = compact(text);
     // On the text without line breaks: a PDF's title comes out wrapped.
@@ -575,6 +622,7 @@ fn analyse(text: &str, mut problems: Vec<Problem>) -> Reading {
         }
         places.push(p);
     }
+    let mut row_problems = Vec::new();
     for (i, p) in places.iter().enumerate() {
         let Some((_, end)) = p else {
             continue;
@@ -594,7 +642,7 @@ fn analyse(text: &str, mut problems: Vec<Problem>) -> Reading {
                 found_rows += 1;
                 t3.rows[i].values.copy_from_slice(&v);
             }
-            Split::Many(n) => problems.push(problem(
+            Split::Many(n) => row_problems.push(problem(
                 "ambiguous",
                 format!(
                     "表三“{}”行的数字“{}”有 {n} 种拆法都符合合计，未采用",
@@ -604,7 +652,7 @@ fn analyse(text: &str, mut problems: Vec<Problem>) -> Reading {
             )),
             Split::None => {
                 if !groups.is_empty() {
-                    problems.push(problem(
+                    row_problems.push(problem(
                         "unreadable",
                         format!(
                             "表三“{}”行的数字“{}”无法拆成 7 格",
@@ -616,6 +664,20 @@ fn analyse(text: &str, mut problems: Vec<Problem>) -> Reading {
             }
         }
     }
+    // A PDF extractor can give the labels first and then the numbers in one block, column by
+    // column (or row by row): when the rows hold almost no numbers, read the block after the
+    // last label, in the orientation the identities agree with.
+    if found_rows < 3
+        && let Some(values) = block_after_labels(&k, &places, s4, &mut problems)
+    {
+        let placed: Vec<usize> = (0..places.len()).filter(|i| places[*i].is_some()).collect();
+        for (row, v) in placed.iter().zip(values) {
+            t3.rows[*row].values.copy_from_slice(&v);
+        }
+        found_rows = placed.len();
+        row_problems.clear();
+    }
+    problems.append(&mut row_problems);
     let t3 = if found_rows >= 3 {
         for (i, p) in places.iter().enumerate() {
             if p.is_none() {

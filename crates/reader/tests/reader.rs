@@ -290,3 +290,43 @@ fn a_table_of_contents_before_the_sections_is_skipped() {
         kinds(&r)
     );
 }
+
+/// Table 三 as some PDF extractors give it: every row's label first, then the numbers column
+/// by column (自然人 for every row, then 商业企业 …), or row by row, in one block.
+#[test]
+fn labels_first_then_the_numbers_column_by_column_or_row_by_row() {
+    let text = as_text(OWN_HTML);
+    let want = expected();
+    let rows = want["tables"]["三"]["rows"].as_array().unwrap().clone();
+    let start = text.find("三、收到和处理政府信息公开申请情况").unwrap();
+    let end = text.find("四、政府信息公开行政复议、行政诉讼情况").unwrap();
+    let labels: String = rows
+        .iter()
+        .map(|r| format!("{}\n", r["label"].as_str().unwrap()))
+        .collect();
+    let value = |r: usize, c: usize| rows[r]["values"][c].as_u64().unwrap();
+    let by_column: String = (0..7)
+        .flat_map(|c| (0..rows.len()).map(move |r| (r, c)))
+        .map(|(r, c)| format!("{}\n", value(r, c)))
+        .collect();
+    let by_row: String = (0..rows.len())
+        .flat_map(|r| (0..7).map(move |c| (r, c)))
+        .map(|(r, c)| format!("{}\n", value(r, c)))
+        .collect();
+    for block in [by_column, by_row] {
+        let degraded = format!(
+            "{}三、收到和处理政府信息公开申请情况\n申请人情况 自然人 法人或其他组织 总计\n{labels}{block}{}",
+            &text[..start],
+            &text[end..]
+        );
+        let r = read(degraded.as_bytes());
+        assert_tables_as_published(&r);
+        assert!(
+            !kinds(&r)
+                .iter()
+                .any(|m| m.starts_with("unreadable") || m.starts_with("ambiguous")),
+            "{:?}",
+            kinds(&r)
+        );
+    }
+}
