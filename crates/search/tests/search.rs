@@ -48,6 +48,15 @@ fn query(text: &str) -> SearchQuery {
     }
 }
 
+/// The year facet as (year, count), in the order shown.
+fn year_counts(r: &gongkai_search::Results) -> Vec<(String, u64)> {
+    r.facets
+        .year
+        .iter()
+        .map(|f| (f.value.clone(), f.count))
+        .collect()
+}
+
 fn titles(s: &Search, q: &SearchQuery) -> Vec<String> {
     s.search(q)
         .unwrap()
@@ -145,12 +154,7 @@ async fn facets_count_and_filter() {
     s.sync(&store, &|_| {}).await.unwrap();
     let r = s.search(&query("工作日")).unwrap();
     assert_eq!(r.total, 2);
-    let years: Vec<(String, u64)> = r
-        .facets
-        .year
-        .iter()
-        .map(|f| (f.value.clone(), f.count))
-        .collect();
+    let years = year_counts(&r);
     assert_eq!(years, [("2021".into(), 1), ("2020".into(), 1)]);
     assert_eq!(r.facets.unit[0].value, "py-zjj");
     assert_eq!(r.facets.column[0].value, "法规文件");
@@ -307,12 +311,7 @@ async fn an_index_in_several_segments_counts_every_match_once() {
     s.sync(&store, &|_| {}).await.unwrap();
     let r = s.search(&query("工作日")).unwrap();
     assert_eq!(r.total, 5);
-    let years: Vec<(String, u64)> = r
-        .facets
-        .year
-        .iter()
-        .map(|f| (f.value.clone(), f.count))
-        .collect();
+    let years = year_counts(&r);
     assert_eq!(years, [("2021".into(), 2), ("2020".into(), 3)]);
     assert_eq!(r.facets.unit[0].count, 5);
     assert_eq!(r.hits.len(), 5);
