@@ -1445,10 +1445,6 @@ impl Store {
             binds.push(Bind::Int(u));
             conds.push(format!("p.unit_id = ${}", binds.len()));
         }
-        // The count of a column starts from the column's items (CROSS JOIN keeps SQLite to
-        // that order: from every published item it took 10 ms a column on the demo); the page
-        // of the newest walks the published items by date and stops at the page's end.
-        // Conditions on the item itself; a column is joined for the count, tested for the list.
         let mut in_column = None;
         if let Some(c) = f.column_id {
             binds.push(Bind::Int(c));
@@ -1469,34 +1465,33 @@ impl Store {
             binds.push(Bind::Text(st.as_str()));
             conds.push(format!("p.status = ${}", binds.len()));
         }
-        let item_conds = conds.clone();
-        let count_sql = match in_column {
-            Some(k) => {
-                let mut on = vec![format!(
-                    "pcf.column_id = ${k} AND p.id = pcf.publication_id"
-                )];
-                on.extend(conds.iter().cloned());
-                format!(
-                    "SELECT COUNT(*) FROM publication_columns pcf CROSS JOIN publications p WHERE {}",
-                    on.join(" AND ")
-                )
+        // Where the items come from, with the conditions on the items themselves. A column's
+        // count starts from the column's items (CROSS JOIN keeps SQLite to that order: from
+        // every published item it took 10 ms a column on the demo); the page of a large
+        // column walks the published items by date and stops at the page's end.
+        let source = |from: &str, first: Option<String>| {
+            let all: Vec<String> = first.into_iter().chain(conds.iter().cloned()).collect();
+            if all.is_empty() {
+                from.to_string()
+            } else {
+                format!("{from} WHERE {}", all.join(" AND "))
             }
-            None if conds.is_empty() => "SELECT COUNT(*) FROM publications p".to_string(),
-            None => format!(
-                "SELECT COUNT(*) FROM publications p WHERE {}",
-                conds.join(" AND ")
-            ),
         };
-        if let Some(k) = in_column {
-            conds.push(format!(
-                "p.id IN (SELECT publication_id FROM publication_columns WHERE column_id = ${k})"
-            ));
-        }
-        let where_sql = if conds.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conds.join(" AND "))
+        let from_column = |k: usize| {
+            source(
+                "publication_columns pcf CROSS JOIN publications p",
+                Some(format!(
+                    "pcf.column_id = ${k} AND p.id = pcf.publication_id"
+                )),
+            )
         };
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM {}",
+            match in_column {
+                Some(k) => from_column(k),
+                None => source("publications p", None),
+            }
+        );
         let per_page = f.per_page.clamp(1, 50_000);
         let offset = f.page.max(0) * per_page;
 
@@ -1516,21 +1511,20 @@ impl Store {
         let (total,): (i64,) = on_pool!(self, p => bound!(sqlx::query_as(sqlx::AssertSqlSafe(count_sql.clone()))).fetch_one(p).await?);
         // A column of few items: sort them (walking every published item by date to find a
         // rare column's newest took milliseconds a column).
-        let list_sql = match in_column {
-            Some(k) if total <= SMALL_COLUMN => format!(
-                "SELECT {ROW_COLUMNS} FROM publication_columns pcf CROSS JOIN publications p \
-                 WHERE pcf.column_id = ${k} AND p.id = pcf.publication_id{} \
-                 ORDER BY p.published_on DESC, p.id DESC LIMIT {per_page} OFFSET {offset}",
-                item_conds
-                    .iter()
-                    .map(|c| format!(" AND {c}"))
-                    .collect::<String>()
+        let list_from = match in_column {
+            Some(k) if total <= SMALL_COLUMN => from_column(k),
+            Some(k) => source(
+                "publications p",
+                Some(format!(
+                    "p.id IN (SELECT publication_id FROM publication_columns WHERE column_id = ${k})"
+                )),
             ),
-            _ => format!(
-                "SELECT {ROW_COLUMNS} FROM publications p {where_sql} \
-                 ORDER BY p.published_on DESC, p.id DESC LIMIT {per_page} OFFSET {offset}"
-            ),
+            None => source("publications p", None),
         };
+        let list_sql = format!(
+            "SELECT {ROW_COLUMNS} FROM {list_from} \
+             ORDER BY p.published_on DESC, p.id DESC LIMIT {per_page} OFFSET {offset}"
+        );
         let rows: Vec<PublicationRow> = on_pool!(self, p => bound!(sqlx::query_as::<_, PublicationRow>(sqlx::AssertSqlSafe(list_sql.clone()))).fetch_all(p).await?);
         Ok((total, rows))
     }
