@@ -48,6 +48,13 @@ impl Format {
             Format::F2021 => "2021",
         }
     }
+
+    /// The format named as [`Format::as_str`] writes it.
+    pub fn parse(s: &str) -> Option<Format> {
+        [Format::F2019, Format::F2021]
+            .into_iter()
+            .find(|f| f.as_str() == s)
+    }
 }
 
 pub const ROW_NEW: &str = "一、本年新收政府信息公开申请数量";

@@ -20,11 +20,7 @@ impl HistoryReport {
     /// Table 三 as published, in the report model (rows matched by label).
     pub fn table3(&self) -> Option<Table3> {
         let rows = self.data["tables"]["三"]["rows"].as_array()?;
-        let format = match self.format.as_str() {
-            "2019" => Format::F2019,
-            "2021" => Format::F2021,
-            _ => Format::for_year(self.year),
-        };
+        let format = Format::parse(&self.format).unwrap_or(Format::for_year(self.year));
         let mut t = table3(self.year, format, &[]);
         for r in &mut t.rows {
             let found = rows.iter().find(|x| x["label"] == r.label)?;
@@ -69,10 +65,11 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("没有代码为“{unit_code}”的单位")))?;
         // The format as the report was read (a report may use another year's layout).
-        let format = match data["format"].as_str() {
-            Some(f @ ("2019" | "2021")) => f,
-            _ => Format::for_year(year).as_str(),
-        };
+        let format = data["format"]
+            .as_str()
+            .and_then(Format::parse)
+            .unwrap_or(Format::for_year(year))
+            .as_str();
         let text = data.to_string();
         let mut tx = self.begin_write().await?;
         on_tx!(&mut tx, c => sqlx::query(
