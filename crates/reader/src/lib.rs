@@ -516,6 +516,11 @@ fn prose_figures(text: &str) -> BTreeMap<&'static str, Value> {
     out
 }
 
+/// A row of table 三: its six applicant columns add up to its 总计.
+fn row_adds_up(v: &[u64]) -> bool {
+    v[..6].iter().sum::<u64>() == v[6]
+}
+
 /// Table 三's numbers as one block after its last label: `n` rows of 7 numbers given column by
 /// column or row by row. The orientation is the one whose rows add up to their 总计 and whose
 /// columns satisfy 一 + 二 = （七）总计 + 四; when both or neither do, nothing is guessed.
@@ -544,7 +549,7 @@ fn block_after_labels(
         .collect();
     // First two rows in, the last two out (（七）总计 and 四、结转): the column identity.
     let fits = |rows: &[[u64; 7]]| {
-        let rows_add_up = rows.iter().all(|v| v[..6].iter().sum::<u64>() == v[6]);
+        let rows_add_up = rows.iter().all(|v| row_adds_up(v));
         let columns_add_up =
             (0..7).all(|c| rows[0][c] + rows[1][c] == rows[n - 2][c] + rows[n - 1][c]);
         rows_add_up && columns_add_up
@@ -636,8 +641,7 @@ fn analyse(text: &str, mut problems: Vec<Problem>) -> Reading {
             .unwrap_or(k.key.len())
             .max(*end);
         let groups = digit_groups(&k.key[*end..next]);
-        let row_ok = |v: &[u64]| v[..6].iter().sum::<u64>() == v[6];
-        match split_values(&groups, 7, &row_ok) {
+        match split_values(&groups, 7, &row_adds_up) {
             Split::One(v) => {
                 found_rows += 1;
                 t3.rows[i].values.copy_from_slice(&v);
