@@ -14,8 +14,9 @@ use axum::response::{IntoResponse, Response};
 /// The marker the portal's base template puts where the switch link goes.
 pub const SWITCH: &str = "/__script_switch__";
 
-/// Pages larger than this are served as they are (no conversion).
-const MAX_BODY: usize = 8 * 1024 * 1024;
+/// Pages larger than this are served as they are (no conversion; the page cache does not keep
+/// them either).
+pub(crate) const MAX_BODY: usize = 8 * 1024 * 1024;
 
 pub fn to_hant(s: &str) -> String {
     gongkai_core::script::to_traditional(s)

@@ -5,6 +5,7 @@
 //! sets a cookie are never kept.
 
 use crate::AppState;
+use crate::hant::MAX_BODY;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
@@ -15,8 +16,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const MAX_ENTRIES: usize = 2_000;
-/// Rendered pages are far smaller; the same bound as the 繁體 view's.
-const MAX_BODY: usize = 8 * 1024 * 1024;
 
 #[derive(Clone, Default)]
 pub struct PageCache {
