@@ -60,20 +60,20 @@ pub use gongkai_core::script::{to_simplified, to_traditional};
 /// Simplified characters, half-width ASCII, lower case: the one form text is indexed and
 /// queried in, so that 資訊公開 and 资讯公开, ＡＢＣ and abc find the same items.
 pub fn fold(s: &str) -> String {
-    let narrow: String = s
-        .chars()
-        .map(|c| match c {
+    let mut narrow = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '\u{3000}' => ' ',
             _ => c,
-        })
+        };
         // CJK punctuation, kana and ideographs have no case: skip the case tables for them.
-        .flat_map(|c| {
-            let caseless = ('\u{3000}'..='\u{9FFF}').contains(&c);
-            let lower = (!caseless).then(|| c.to_lowercase());
-            lower.into_iter().flatten().chain(caseless.then_some(c))
-        })
-        .collect();
+        if ('\u{3000}'..='\u{9FFF}').contains(&c) {
+            narrow.push(c);
+        } else {
+            narrow.extend(c.to_lowercase());
+        }
+    }
     to_simplified(&narrow)
 }
 
