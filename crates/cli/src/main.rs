@@ -281,10 +281,14 @@ enum ImportCommand {
     /// formed_on, published_on, columns, and optionally summary, publisher, doc_number, topic,
     /// genre, validity, body). Lines whose 索引号 is already stored are left as they are, so the
     /// same file can be imported again. Exit 1 if any line was refused, 2 if the file is unreadable.
+    /// The search index (when it exists and no server holds it) is updated alongside.
     Publications {
         #[command(flatten)]
         db: DbArgs,
         file: PathBuf,
+        /// The search index's directory (as for serve)
+        #[arg(long, env = "GONGKAI_SEARCH_INDEX", value_name = "DIR")]
+        search_index: Option<PathBuf>,
     },
 }
 
@@ -653,8 +657,13 @@ async fn run(command: Command) -> Outcome {
         Command::BenchReader => bench_search::reader(),
         Command::Scan { files } => scan(&files),
         Command::Import {
-            command: ImportCommand::Publications { db, file },
-        } => import_publications(&db, &file).await,
+            command:
+                ImportCommand::Publications {
+                    db,
+                    file,
+                    search_index,
+                },
+        } => import_publications(&db, &file, &index_dir(&db, search_index)).await,
         Command::Fee { command } => {
             use gongkai_core::fees::{items_total, pages_fee};
             let (n, f): (&str, fn(u64) -> u64) = match &command {
@@ -970,7 +979,31 @@ fn progress_of(done: usize, total: usize, unit: &str) {
     let _ = err.flush();
 }
 
-async fn import_publications(db: &DbArgs, file: &std::path::Path) -> Outcome {
+/// The search index an import updates alongside the store: the one of the server, if it has
+/// been made and no running server holds it (a running server takes the new items up by
+/// itself within a minute).
+fn index_for_import(dir: &std::path::Path) -> Option<std::sync::Arc<gongkai_search::Search>> {
+    if !dir.join("meta.json").exists() {
+        return None;
+    }
+    match gongkai_search::Search::open(dir) {
+        Ok((index, _)) => Some(std::sync::Arc::new(index)),
+        Err(gongkai_search::SearchError::Locked(_)) => {
+            eprintln!("检索索引正由运行中的服务使用，服务会在一分钟内收录新导入的信息。");
+            None
+        }
+        Err(e) => {
+            eprintln!("检索索引无法打开（{e}）：信息照常导入，之后可用 gongkai reindex 重建索引。");
+            None
+        }
+    }
+}
+
+async fn import_publications(
+    db: &DbArgs,
+    file: &std::path::Path,
+    index_dir: &std::path::Path,
+) -> Outcome {
     use gongkai_store::publishing::ImportItem;
     let text = std::fs::read_to_string(file)
         .map_err(|e| Failure(2, format!("无法读取 {}：{e}", file.display())))?;
@@ -986,40 +1019,65 @@ async fn import_publications(db: &DbArgs, file: &std::path::Path) -> Outcome {
     let (mut inserted, mut present, mut refused) = (0, 0, 0);
     let mut errors: Vec<String> = Vec::new();
     let mut done = 0;
-    for chunk in lines.chunks(IMPORT_BATCH) {
-        let mut items = Vec::with_capacity(chunk.len());
-        for (n, l) in chunk {
-            match serde_json::from_str::<ImportItem>(l) {
-                Ok(item) => items.push((*n, item)),
-                Err(e) => {
-                    refused += 1;
-                    let field = serde_field(&e);
-                    errors.push(if field.is_empty() {
-                        format!("第 {n} 行：不是有效的 JSON 对象（{e}）")
-                    } else {
-                        format!("第 {n} 行 {field}：{e}")
-                    });
+    let import = async {
+        for chunk in lines.chunks(IMPORT_BATCH) {
+            let mut items = Vec::with_capacity(chunk.len());
+            for (n, l) in chunk {
+                match serde_json::from_str::<ImportItem>(l) {
+                    Ok(item) => items.push((*n, item)),
+                    Err(e) => {
+                        refused += 1;
+                        let field = serde_field(&e);
+                        errors.push(if field.is_empty() {
+                            format!("第 {n} 行：不是有效的 JSON 对象（{e}）")
+                        } else {
+                            format!("第 {n} 行 {field}：{e}")
+                        });
+                    }
                 }
             }
+            let summary = store
+                .import_publications(&cli_actor(), items, today)
+                .await?;
+            inserted += summary.inserted;
+            present += summary.already_present;
+            let mut bad_lines: Vec<usize> = summary.errors.iter().map(|e| e.line).collect();
+            bad_lines.dedup();
+            refused += bad_lines.len();
+            errors.extend(
+                summary
+                    .errors
+                    .iter()
+                    .map(|e| format!("第 {} 行 {}：{}", e.line, e.field, e.message)),
+            );
+            done += chunk.len();
+            progress(done, total);
         }
-        let summary = store
-            .import_publications(&cli_actor(), items, today)
-            .await?;
-        inserted += summary.inserted;
-        present += summary.already_present;
-        let mut bad_lines: Vec<usize> = summary.errors.iter().map(|e| e.line).collect();
-        bad_lines.dedup();
-        refused += bad_lines.len();
-        errors.extend(
-            summary
-                .errors
-                .iter()
-                .map(|e| format!("第 {} 行 {}：{}", e.line, e.field, e.message)),
-        );
-        done += chunk.len();
-        progress(done, total);
+        Ok::<(), Failure>(())
+    };
+    let index = index_for_import(index_dir);
+    match &index {
+        Some(index) => {
+            let was_empty = index.is_empty();
+            let (stored, indexed) = index.follow_while(&store, import).await;
+            stored?;
+            match indexed.and_then(|n| {
+                if was_empty && n > 0 {
+                    index.compact()?;
+                }
+                Ok(n)
+            }) {
+                Ok(_) => eprintln!("\n检索索引已同步更新（{}）。", index_dir.display()),
+                Err(e) => eprintln!(
+                    "\n检索索引未能更新（{e}）：信息已导入，运行中的服务或 gongkai reindex 会收录它们。"
+                ),
+            }
+        }
+        None => {
+            import.await?;
+            eprintln!();
+        }
     }
-    eprintln!();
     for e in &errors {
         eprintln!("{e}");
     }

@@ -731,6 +731,35 @@ fn import_publications_names_bad_lines_and_can_run_again() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("无法读取"), "{}", stderr(&o));
     assert!(stdout(&o).contains("其中 1 条已公开可检索"));
+
+    // With the index there and no server holding it, an import updates it as it stores.
+    let more = std::path::Path::new(data).join("more.jsonl");
+    std::fs::write(
+        &more,
+        good("QZ/2021-00005").replace("某项目批前公示", "旧城改造征收补偿方案"),
+    )
+    .unwrap();
+    let o = gongkai(&[
+        "import",
+        "publications",
+        "--data",
+        data,
+        more.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("检索索引已同步更新"), "{}", stderr(&o));
+    let (index, _) = gongkai_search::Search::open(&index).unwrap();
+    let found = index
+        .search(&gongkai_search::SearchQuery {
+            text: "征收补偿".into(),
+            page: 1,
+            per_page: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.total, 1);
+    assert_eq!(found.hits[0].index_no, "QZ/2021-00005");
+    assert_eq!(index.len(), 2);
 }
 
 #[test]

@@ -42,7 +42,10 @@ pub const MAX_PER_PAGE: usize = 50;
 /// Pages beyond this are not served (deep paging costs and nobody reads them).
 pub const MAX_PAGE: usize = 100;
 
-const WRITER_HEAP: usize = 64 * 1024 * 1024;
+/// What the index writer may hold in memory before it writes a segment, shared by its threads
+/// (taken as it fills, not at start): large enough that a bulk load of the law corpus makes a
+/// few segments rather than dozens, each of which would be written and then merged again.
+const WRITER_HEAP: usize = 256 * 1024 * 1024;
 /// An index of more items than this is kept in one segment per core after compaction, and
 /// searched on every core at once; a smaller one in a single segment (one thread is fast
 /// enough, and the index stays smallest).
@@ -460,6 +463,18 @@ impl Search {
     /// Items changed shortly before the watermark are read again when their number has
     /// changed since the last sync (a writer that committed late with an earlier time).
     pub async fn sync(&self, store: &Store, progress: &(dyn Fn(u64) + Sync)) -> Result<u64> {
+        self.follow(store, progress, &|| false).await
+    }
+
+    /// [`Search::sync`] beside a writer (an import): as long as `writing` says more items are
+    /// coming, reaching the newest item waits for more instead of ending. The items are
+    /// indexed as they are stored, one commit at the end.
+    pub async fn follow(
+        &self,
+        store: &Store,
+        progress: &(dyn Fn(u64) + Sync),
+        writing: &(dyn Fn() -> bool + Sync),
+    ) -> Result<u64> {
         let overlap = chrono::Duration::seconds(SYNC_OVERLAP_SECONDS);
         let mark = self.mark();
         let mut cursor = match mark {
@@ -487,13 +502,33 @@ impl Search {
         // this sync runs (seen twice).
         let filling = mark.is_none() && self.reader.searcher().num_docs() == 0;
         let mut seen: HashSet<i64> = HashSet::new();
+        // While an empty index fills, its segments are not merged as they come (each would be
+        // merged again and again as the index grows): [`Search::compact`] merges them once.
+        self.writer().set_merge_policy(if filling {
+            Box::new(tantivy::indexer::NoMergePolicy)
+        } else {
+            Box::<tantivy::indexer::LogMergePolicy>::default()
+        });
+        // Whether the writer was still at work before the last read: an empty read ends the
+        // sync only when it was not (its last items are then in that read).
+        let mut more = writing();
         let mut rows = store.publications_for_index(cursor, SYNC_BATCH).await?;
-        while let Some(last) = rows.last() {
+        loop {
+            let Some(last) = rows.last() else {
+                if !more {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                more = writing();
+                rows = store.publications_for_index(cursor, SYNC_BATCH).await?;
+                continue;
+            };
             cursor = Some((last.updated_at, last.id));
             newest = newest.max(Some((last.updated_at, last.id)));
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
             let mut columns = store.column_names_of(&ids).await?;
             // Read the next batch while this one is prepared and handed to the index.
+            more = writing();
             let next = tokio::spawn({
                 let store = store.clone();
                 async move { store.publications_for_index(cursor, SYNC_BATCH).await }
@@ -536,6 +571,36 @@ impl Search {
             self.commit_mark(next)?;
         }
         Ok(read)
+    }
+
+    /// Run `write` (an import into the store) while the index follows it on a thread of its
+    /// own, so that storing and indexing overlap (one commit at the end; after a bulk load into
+    /// an empty index, [`Search::compact`] it). Returns what `write` returned and what the
+    /// index made of it: the number of items read, or why it stopped (the store has the items
+    /// either way, and the next sync takes them up).
+    pub async fn follow_while<T>(
+        self: &std::sync::Arc<Self>,
+        store: &Store,
+        write: impl std::future::Future<Output = T>,
+    ) -> (T, Result<u64>) {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let writing = std::sync::Arc::new(AtomicBool::new(true));
+        let handle = tokio::runtime::Handle::current();
+        let follower = tokio::task::spawn_blocking({
+            let index = self.clone();
+            let store = store.clone();
+            let writing = writing.clone();
+            move || {
+                handle.block_on(index.follow(&store, &|_| {}, &|| writing.load(Ordering::SeqCst)))
+            }
+        });
+        let written = write.await;
+        writing.store(false, Ordering::SeqCst);
+        let followed = match follower.await {
+            Ok(r) => r,
+            Err(e) => Err(SearchError::Io(std::io::Error::other(e.to_string()))),
+        };
+        (written, followed)
     }
 
     /// Empty the index and fill it again from the store, then compact it.

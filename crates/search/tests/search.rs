@@ -316,3 +316,35 @@ async fn an_index_in_several_segments_counts_every_match_once() {
     assert_eq!(r.facets.unit[0].count, 5);
     assert_eq!(r.hits.len(), 5);
 }
+
+#[tokio::test]
+async fn an_import_is_indexed_while_it_is_being_stored() {
+    let (_db, store) = district().await;
+    let s = std::sync::Arc::new(Search::in_memory().unwrap());
+    // Five batches with pauses between them: the index reaches the newest item several times
+    // before the import is over, and must wait for the rest instead of stopping there.
+    let (_, read) = s
+        .follow_while(&store, async {
+            for b in 0..5 {
+                let batch = (0..10)
+                    .map(|i| {
+                        item(
+                            &format!("IMP/{b}/{i}"),
+                            &format!("第{b}批政务公开事项"),
+                            "<p>依申请公开办理结果。</p>",
+                            "2021-04-01",
+                            "",
+                        )
+                    })
+                    .collect();
+                import(&store, batch).await;
+                tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+            }
+        })
+        .await;
+    assert_eq!(read.unwrap(), 50);
+    assert_eq!(s.len(), 50);
+    assert_eq!(s.search(&query("第4批")).unwrap().total, 10);
+    // What a later sync finds: nothing left behind.
+    assert_eq!(s.sync(&store, &|_| {}).await.unwrap(), 0);
+}
