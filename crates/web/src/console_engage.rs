@@ -7,7 +7,7 @@ use crate::console::ChForm;
 use crate::error::AppError;
 use crate::posted::Posted;
 use crate::session::CurrentStaff;
-use crate::view::{Me, Options, render};
+use crate::view::{Errors, Me, Options, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -16,12 +16,12 @@ use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use gongkai_core::Role;
 use gongkai_core::supervision::{Finding, Rule, vetoes};
-use gongkai_store::StoreError;
 use gongkai_store::engagement::{
     Consultation, ConsultationInput, Contribution, FILING_KINDS, InspectionRun, Interview,
     InterviewInput, MediaAccount, Notice, PLATFORMS, Rectification, StoredFinding, Training,
 };
 use gongkai_store::units::Unit;
+use gongkai_store::{FieldError, StoreError};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -128,11 +128,33 @@ struct EngagementPage {
     interviews: Vec<(Interview, String)>,
     pending: usize,
     today: String,
+    forms: Forms,
+}
+
+/// What the two forms of the page hold: empty, or as sent back with what is wrong beside each
+/// field.
+#[derive(Default)]
+struct Forms {
+    /// The unit chosen in the form that was sent.
+    unit: String,
+    consultation: ConsultationInput,
+    consultation_errors: Errors,
+    interview: InterviewInput,
+    interview_errors: Errors,
 }
 
 async fn engagement(State(state): State<AppState>, me: CurrentStaff) -> Result<Response, AppError> {
-    can_read(&me)?;
-    let names = unit_names(&state).await?;
+    engagement_page(&state, &me, Forms::default()).await
+}
+
+/// The engagement page; with a form sent back, 422 so that the browser and tests see it failed.
+async fn engagement_page(
+    state: &AppState,
+    me: &CurrentStaff,
+    forms: Forms,
+) -> Result<Response, AppError> {
+    can_read(me)?;
+    let names = unit_names(state).await?;
     let sees = |u: i64| me.staff().sees_unit(u);
     let day = today();
     let name = |u: &i64| names.get(u).cloned().unwrap_or_default();
@@ -147,6 +169,10 @@ async fn engagement(State(state): State<AppState>, me: CurrentStaff) -> Result<R
             .filter(|c| c.status == "pending" && sees(c.unit_id))
             .count();
     }
+    let status = crate::view::status_for(
+        forms.consultation_errors.is_empty() && forms.interview_errors.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
     let page = EngagementPage {
         me: Me::of(&me.0),
         units: state
@@ -154,7 +180,7 @@ async fn engagement(State(state): State<AppState>, me: CurrentStaff) -> Result<R
             .units()
             .await?
             .into_iter()
-            .filter(|u| can_manage(&me, u.id))
+            .filter(|u| can_manage(me, u.id))
             .map(|u| (u.code, u.name))
             .collect(),
         consultations: state
@@ -182,8 +208,9 @@ async fn engagement(State(state): State<AppState>, me: CurrentStaff) -> Result<R
             .collect(),
         pending: waiting,
         today: day.to_string(),
+        forms,
     };
-    Ok(render(&page))
+    Ok((status, render(&page)).into_response())
 }
 
 /// Draft the announcement of a consultation or interview in the unit's column for them; it goes
@@ -234,7 +261,19 @@ async fn create_consultation(
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
     let unit = unit_of(&state, &me, &f.unit).await?;
-    let (opens, closes) = gongkai_store::Store::check_consultation(&f.input)?;
+    let (opens, closes) = match gongkai_store::Store::check_consultation(&f.input) {
+        Ok(days) => days,
+        Err(StoreError::Invalid(errs)) => {
+            let forms = Forms {
+                unit: f.unit,
+                consultation: f.input,
+                consultation_errors: Errors(errs),
+                ..Forms::default()
+            };
+            return engagement_page(&state, &me, forms).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     let body = format!(
         "{}<p>征集时间：{opens} 至 {closes}。</p><h2>起草说明</h2><p>{}</p>",
         f.input.draft,
@@ -342,10 +381,29 @@ async fn create_interview(
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
     let unit = unit_of(&state, &me, &f.unit).await?;
+    let mut errs = Vec::new();
     if f.input.title.trim().is_empty() {
-        return Err(StoreError::invalid("title", "请填写访谈主题").into());
+        errs.push(FieldError {
+            field: "title",
+            message: "请填写访谈主题".into(),
+        });
     }
-    let day = parse_day(&f.input.scheduled_on, "访谈日期")?;
+    let day = NaiveDate::parse_from_str(f.input.scheduled_on.trim(), "%Y-%m-%d");
+    if day.is_err() {
+        errs.push(FieldError {
+            field: "scheduled_on",
+            message: "访谈日期应为“年-月-日”格式，例如 2021-03-15".into(),
+        });
+    }
+    let (Ok(day), true) = (day, errs.is_empty()) else {
+        let forms = Forms {
+            unit: f.unit,
+            interview: f.input,
+            interview_errors: Errors(errs),
+            ..Forms::default()
+        };
+        return engagement_page(&state, &me, forms).await;
+    };
     let body = format!(
         "<p>访谈日期：{day}</p><p>嘉宾：{}</p><p>{}</p><p>欢迎网友在访谈前提问。</p>",
         crate::view::escape(f.input.guests.trim()),

@@ -190,6 +190,64 @@ async fn consultation_opinions_are_moderated_and_feedback_ends_it() {
 }
 
 #[tokio::test]
+async fn a_consultation_or_interview_with_mistakes_comes_back_with_them_beside_the_fields() {
+    let app = spawn_app().await;
+    let (editor, csrf) = app.login("zjj-editor").await;
+    let drafts_before = app.store.consultations(None).await.unwrap().len();
+    let r = editor
+        .post(app.url("/console/consultations"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("unit", "py-zjj"),
+            ("title", ""),
+            ("draft", "<p>第一条 为规范加装电梯……</p>"),
+            ("opens_on", "2026-05-10"),
+            ("closes_on", "2026-05-01"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    // Each mistake beside its field, the summary linking to it, what was typed kept.
+    assert!(page.contains(r#"id="c-title-e""#), "{page}");
+    assert!(
+        page.contains(r#"id="c-closes_on-e">截止日期不能早于开始日期"#),
+        "{page}"
+    );
+    assert!(page.contains(r##"href="#c-closes_on""##), "{page}");
+    assert!(page.contains("第一条 为规范加装电梯"), "{page}");
+    assert!(page.contains(r#"value="2026-05-10""#), "{page}");
+    // Nothing stored, no announcement drafted.
+    assert_eq!(
+        app.store.consultations(None).await.unwrap().len(),
+        drafts_before
+    );
+
+    let r = editor
+        .post(app.url("/console/interviews"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("unit", "py-zjj"),
+            ("title", "优化营商环境在线访谈"),
+            ("scheduled_on", "下周三"),
+            ("guests", "区发改局局长"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(r#"id="v-scheduled_on-e">访谈日期应为"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="优化营商环境在线访谈""#), "{page}");
+    assert!(page.contains(r#"value="区发改局局长""#), "{page}");
+    assert!(!page.contains(r#"id="c-title-e""#), "{page}");
+}
+
+#[tokio::test]
 async fn inspection_notice_and_rectification() {
     let app = spawn_app().await;
     let (office, csrf) = app.login("admin").await;
