@@ -694,13 +694,17 @@ fn index_dir(db: &DbArgs, given: Option<PathBuf>) -> PathBuf {
 fn open_index(dir: &std::path::Path) -> Result<gongkai_search::Search, Failure> {
     let (index, opened) =
         gongkai_search::Search::open(dir).map_err(|e| Failure(2, e.to_string()))?;
+    say_if_replaced(dir, opened);
+    Ok(index)
+}
+
+fn say_if_replaced(dir: &std::path::Path, opened: gongkai_search::Opened) {
     if let gongkai_search::Opened::Replaced(why) = opened {
         eprintln!(
             "检索索引 {} 无法读取（{why}），已移到一旁并重建。",
             dir.display()
         );
     }
-    Ok(index)
 }
 
 async fn reindex(db: &DbArgs, dir: &std::path::Path) -> Outcome {
@@ -987,7 +991,10 @@ fn index_for_import(dir: &std::path::Path) -> Option<std::sync::Arc<gongkai_sear
         return None;
     }
     match gongkai_search::Search::open(dir) {
-        Ok((index, _)) => Some(std::sync::Arc::new(index)),
+        Ok((index, opened)) => {
+            say_if_replaced(dir, opened);
+            Some(std::sync::Arc::new(index))
+        }
         Err(gongkai_search::SearchError::Locked(_)) => {
             eprintln!("检索索引正由运行中的服务使用，服务会在一分钟内收录新导入的信息。");
             None

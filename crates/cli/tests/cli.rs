@@ -760,6 +760,24 @@ fn import_publications_names_bad_lines_and_can_run_again() {
     assert_eq!(found.total, 1);
     assert_eq!(found.hits[0].index_no, "QZ/2021-00005");
     assert_eq!(index.len(), 2);
+
+    // While another process holds the index (a running server), the import stores the items
+    // and says who will index them.
+    std::fs::write(&more, good("QZ/2021-00006")).unwrap();
+    let o = gongkai(&[
+        "import",
+        "publications",
+        "--data",
+        data,
+        more.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("服务会在一分钟内收录"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("导入 1 条"), "{}", stdout(&o));
 }
 
 #[test]
