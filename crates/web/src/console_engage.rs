@@ -108,10 +108,11 @@ async fn unit_names(state: &AppState) -> Result<BTreeMap<i64, String>, AppError>
         .collect())
 }
 
-fn parse_day(s: &str, label: &str) -> Result<NaiveDate, AppError> {
+/// The date in form field `field`, or what is wrong with it (under that field's name).
+fn parse_day(field: &'static str, s: &str, label: &str) -> Result<NaiveDate, AppError> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
         AppError::Store(StoreError::invalid(
-            "date",
+            field,
             format!("{label}应为“年-月-日”格式，例如 2021-03-15"),
         ))
     })
@@ -590,14 +591,75 @@ struct SupervisionPage {
     year: i32,
     /// Last year's assessment: unit, score, disclosure component.
     assessments: Vec<(String, i64, i64)>,
+    last_year: String,
+    this_year: String,
+    levels: Options,
+    service_kinds: Options,
+    /// The form sent back with its mistakes, if one was.
+    sent: Sent,
+    no_errors: Errors,
 }
+
+/// A form of the page as it was sent, with what is wrong in it.
+#[derive(Default)]
+struct Sent {
+    /// The form's `action` field.
+    action: String,
+    fields: Vec<(String, String)>,
+    errors: Errors,
+}
+
+impl SupervisionPage {
+    /// What the form `action` holds in field `name`: as sent, when it is the form sent back;
+    /// otherwise `default`.
+    fn value<'a>(&'a self, action: &str, name: &str, default: &'a str) -> &'a str {
+        if self.sent.action != action {
+            return default;
+        }
+        self.sent
+            .fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    fn error(&self, action: &str, name: &str) -> &str {
+        self.errors_of(action).get(name)
+    }
+
+    fn errors_of(&self, action: &str) -> &Errors {
+        if self.sent.action == action {
+            &self.sent.errors
+        } else {
+            &self.no_errors
+        }
+    }
+}
+
+const TRAINING_LEVELS: [(&str, &str); 3] =
+    [("district", "区级"), ("city", "市级"), ("province", "省级")];
+const SERVICE_KINDS: [(&str, &str); 4] = [
+    ("services", "依申请政务服务事项"),
+    ("one_visit", "其中“最多跑一次”"),
+    ("public_services", "依申请及公共服务事项"),
+    ("online", "其中可网上办理"),
+];
 
 async fn supervision(
     State(state): State<AppState>,
     me: CurrentStaff,
 ) -> Result<Response, AppError> {
-    can_read(&me)?;
-    let names = unit_names(&state).await?;
+    supervision_page(&state, &me, Sent::default()).await
+}
+
+/// The supervision page; with a form sent back, 422 and its mistakes beside its fields.
+async fn supervision_page(
+    state: &AppState,
+    me: &CurrentStaff,
+    sent: Sent,
+) -> Result<Response, AppError> {
+    can_read(me)?;
+    let names = unit_names(state).await?;
     let name = |u: &i64| names.get(u).cloned().unwrap_or_default();
     let day = today();
     let last = state.store.last_posts().await?;
@@ -627,7 +689,7 @@ async fn supervision(
             .filter(|r| me.staff().sees_unit(r.unit_id))
             .map(|r| {
                 let u = name(&r.unit_id);
-                let m = can_manage(&me, r.unit_id);
+                let m = can_manage(me, r.unit_id);
                 (r, u, m)
             })
             .collect::<Vec<_>>();
@@ -635,7 +697,16 @@ async fn supervision(
             notices.push((n, tasks));
         }
     }
-    Ok(render(&SupervisionPage {
+    let status = crate::view::status_for(
+        sent.errors.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    );
+    let pairs = |list: &[(&str, &str)]| -> Options {
+        list.iter()
+            .map(|(k, l)| (k.to_string(), l.to_string()))
+            .collect()
+    };
+    let page = render(&SupervisionPage {
         me: Me::of(&me.0),
         is_office: me.staff().role() == Role::OfficeAdmin,
         accounts,
@@ -665,7 +736,14 @@ async fn supervision(
             .filter(|(u, _, _)| me.staff().sees_unit(*u))
             .map(|(u, s, d)| (name(&u), s, d))
             .collect(),
-    }))
+        last_year: (day.year() - 1).to_string(),
+        this_year: day.year().to_string(),
+        levels: pairs(&TRAINING_LEVELS),
+        service_kinds: pairs(&SERVICE_KINDS),
+        sent,
+        no_errors: Errors::default(),
+    });
+    Ok((status, page).into_response())
 }
 
 async fn supervision_action(
@@ -675,16 +753,36 @@ async fn supervision_action(
 ) -> Result<Response, AppError> {
     me.check_csrf(posted.get("csrf"))?;
     require_office(&me)?;
-    let who = actor(&me);
-    let int =
-        |k: &str, label: &str| {
-            posted.get(k).trim().parse::<i64>().map_err(|_| {
-                AppError::Store(StoreError::invalid("number", format!("{label}应为整数")))
-            })
-        };
+    match apply_supervision(&state, &me, &posted).await {
+        Err(AppError::Store(StoreError::Invalid(errs))) => {
+            let sent = Sent {
+                action: posted.get("action").to_string(),
+                errors: Errors(errs),
+                fields: posted.fields,
+            };
+            supervision_page(&state, &me, sent).await
+        }
+        done => done,
+    }
+}
+
+/// Carry out one of the supervision page's forms.
+async fn apply_supervision(
+    state: &AppState,
+    me: &CurrentStaff,
+    posted: &Posted,
+) -> Result<Response, AppError> {
+    let who = actor(me);
+    let int = |k: &'static str, label: &str| {
+        posted
+            .get(k)
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::Store(StoreError::invalid(k, format!("{label}应为整数"))))
+    };
     match posted.get("action") {
         "open_account" => {
-            let unit = unit_of(&state, &me, posted.get("unit")).await?;
+            let unit = unit_of(state, me, posted.get("unit")).await?;
             state
                 .store
                 .open_media_account(
@@ -693,7 +791,7 @@ async fn supervision_action(
                     posted.get("platform"),
                     posted.get("name"),
                     posted.get("purpose"),
-                    parse_day(posted.get("on"), "开设日期")?,
+                    parse_day("on", posted.get("on"), "开设日期")?,
                 )
                 .await?;
         }
@@ -704,7 +802,7 @@ async fn supervision_action(
                     &who,
                     int("account_id", "账号")?,
                     posted.get("kind"),
-                    parse_day(posted.get("on"), "备案日期")?,
+                    parse_day("on", posted.get("on"), "备案日期")?,
                     posted.get("note"),
                 )
                 .await?;
@@ -714,7 +812,7 @@ async fn supervision_action(
             let last = if last.trim().is_empty() {
                 None
             } else {
-                Some(parse_day(last, "最近发布日期")?)
+                Some(parse_day("last_post_on", last, "最近发布日期")?)
             };
             state
                 .store
@@ -729,7 +827,7 @@ async fn supervision_action(
         "inspect" => {
             let run = state
                 .store
-                .run_inspection(&who, parse_day(posted.get("as_of"), "检查日期")?)
+                .run_inspection(&who, parse_day("as_of", posted.get("as_of"), "检查日期")?)
                 .await?;
             return Ok(Redirect::to(&format!("/console/inspections/{}", run.id)).into_response());
         }
@@ -738,7 +836,7 @@ async fn supervision_action(
                 .store
                 .add_training(
                     &who,
-                    parse_day(posted.get("held_on"), "培训日期")?,
+                    parse_day("held_on", posted.get("held_on"), "培训日期")?,
                     posted.get("level"),
                     posted.get("topic"),
                     int("attendance", "参训人次")?,
@@ -746,7 +844,7 @@ async fn supervision_action(
                 .await?;
         }
         "assessment" => {
-            let unit = unit_of(&state, &me, posted.get("unit")).await?;
+            let unit = unit_of(state, me, posted.get("unit")).await?;
             state
                 .store
                 .set_assessment(
@@ -855,7 +953,7 @@ async fn issue_notice(
             id,
             &ids,
             today(),
-            parse_day(posted.get("deadline"), "整改期限")?,
+            parse_day("deadline", posted.get("deadline"), "整改期限")?,
         )
         .await?;
     Ok(Redirect::to("/console/supervision").into_response())

@@ -248,6 +248,64 @@ async fn a_consultation_or_interview_with_mistakes_comes_back_with_them_beside_t
 }
 
 #[tokio::test]
+async fn a_supervision_form_with_mistakes_comes_back_with_them_beside_its_fields() {
+    let app = spawn_app().await;
+    let (office, csrf) = app.login("admin").await;
+    let accounts_before = app.store.media_accounts().await.unwrap().len();
+    let r = office
+        .post(app.url("/console/supervision"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "open_account"),
+            ("unit", "py-zjj"),
+            ("platform", "微博"),
+            ("name", "番禺住建"),
+            ("purpose", "发布住房保障政策"),
+            ("on", "三月一日"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains(r#"id="a-on-e">开设日期应为"#), "{page}");
+    assert!(page.contains(r#"value="发布住房保障政策""#), "{page}");
+    assert!(page.contains("<option selected>微博</option>"), "{page}");
+    // The other forms stay as they were: empty, without messages.
+    assert!(!page.contains(r#"id="t-attendance-e""#), "{page}");
+    assert_eq!(
+        app.store.media_accounts().await.unwrap().len(),
+        accounts_before
+    );
+
+    let r = office
+        .post(app.url("/console/supervision"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "training"),
+            ("held_on", "2026-03-01"),
+            ("level", "city"),
+            ("topic", "政府信息公开条例培训"),
+            ("attendance", "四十"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(r#"id="t-attendance-e">参训人次应为整数"#),
+        "{page}"
+    );
+    assert!(page.contains(r##"href="#t-attendance""##), "{page}");
+    assert!(
+        page.contains(r#"<option value="city" selected>市级</option>"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="政府信息公开条例培训""#), "{page}");
+}
+
+#[tokio::test]
 async fn inspection_notice_and_rectification() {
     let app = spawn_app().await;
     let (office, csrf) = app.login("admin").await;
