@@ -52,7 +52,14 @@ impl SiteSearch {
         let store = store.clone();
         let handle = tokio::runtime::Handle::current();
         let done = tokio::task::spawn_blocking(move || {
-            handle.block_on(async { inner.index.sync(&store, &|_| {}).await })
+            // An empty index is filled without merging its segments as they come: merged once
+            // at the end, as `gongkai reindex` does.
+            let empty = inner.index.is_empty();
+            let read = handle.block_on(async { inner.index.sync(&store, &|_| {}).await })?;
+            if empty && read > 0 {
+                inner.index.compact()?;
+            }
+            Ok::<u64, gongkai_search::SearchError>(read)
         })
         .await;
         let done = match done {
