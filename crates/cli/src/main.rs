@@ -1070,6 +1070,7 @@ async fn import_publications(
             stored?;
             match indexed.and_then(|n| {
                 if was_empty && n > 0 {
+                    eprint!("\n正在合并检索索引的段……");
                     index.compact()?;
                 }
                 Ok(n)
