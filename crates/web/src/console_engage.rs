@@ -109,13 +109,15 @@ async fn unit_names(state: &AppState) -> Result<BTreeMap<i64, String>, AppError>
 }
 
 /// The date in form field `field`, or what is wrong with it (under that field's name).
-fn parse_day(field: &'static str, s: &str, label: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        AppError::Store(StoreError::invalid(
-            field,
-            format!("{label}应为“年-月-日”格式，例如 2021-03-15"),
-        ))
+fn date_field(field: &'static str, s: &str, label: &str) -> Result<NaiveDate, FieldError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| FieldError {
+        field,
+        message: format!("{label}应为“年-月-日”格式，例如 2021-03-15"),
     })
+}
+
+fn parse_day(field: &'static str, s: &str, label: &str) -> Result<NaiveDate, AppError> {
+    date_field(field, s, label).map_err(|e| AppError::Store(StoreError::Invalid(vec![e])))
 }
 
 // ---- engagement ----
@@ -389,14 +391,14 @@ async fn create_interview(
             message: "请填写访谈主题".into(),
         });
     }
-    let day = NaiveDate::parse_from_str(f.input.scheduled_on.trim(), "%Y-%m-%d");
-    if day.is_err() {
-        errs.push(FieldError {
-            field: "scheduled_on",
-            message: "访谈日期应为“年-月-日”格式，例如 2021-03-15".into(),
-        });
-    }
-    let (Ok(day), true) = (day, errs.is_empty()) else {
+    let day = match date_field("scheduled_on", &f.input.scheduled_on, "访谈日期") {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errs.push(e);
+            None
+        }
+    };
+    let (Some(day), true) = (day, errs.is_empty()) else {
         let forms = Forms {
             unit: f.unit,
             interview: f.input,
