@@ -733,19 +733,18 @@ fn import_publications_names_bad_lines_and_can_run_again() {
     assert!(stdout(&o).contains("其中 1 条已公开可检索"));
 
     // With the index there and no server holding it, an import updates it as it stores.
-    let more = std::path::Path::new(data).join("more.jsonl");
-    std::fs::write(
-        &more,
-        good("QZ/2021-00005").replace("某项目批前公示", "旧城改造征收补偿方案"),
-    )
-    .unwrap();
-    let o = gongkai(&[
-        "import",
-        "publications",
-        "--data",
-        data,
-        more.to_str().unwrap(),
-    ]);
+    let import_line = |line: String| {
+        let more = std::path::Path::new(data).join("more.jsonl");
+        std::fs::write(&more, line).unwrap();
+        gongkai(&[
+            "import",
+            "publications",
+            "--data",
+            data,
+            more.to_str().unwrap(),
+        ])
+    };
+    let o = import_line(good("QZ/2021-00005").replace("某项目批前公示", "旧城改造征收补偿方案"));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("检索索引已同步更新"), "{}", stderr(&o));
     let (index, _) = gongkai_search::Search::open(&index).unwrap();
@@ -763,14 +762,7 @@ fn import_publications_names_bad_lines_and_can_run_again() {
 
     // While another process holds the index (a running server), the import stores the items
     // and says who will index them.
-    std::fs::write(&more, good("QZ/2021-00006")).unwrap();
-    let o = gongkai(&[
-        "import",
-        "publications",
-        "--data",
-        data,
-        more.to_str().unwrap(),
-    ]);
+    let o = import_line(good("QZ/2021-00006"));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("服务会在一分钟内收录"),

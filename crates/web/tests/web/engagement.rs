@@ -189,26 +189,31 @@ async fn consultation_opinions_are_moderated_and_feedback_ends_it() {
     assert_eq!(r.status(), StatusCode::CONFLICT);
 }
 
+/// Post a form that has mistakes: the page comes back (422); its text.
+async fn sent_back(client: &reqwest::Client, url: String, form: &[(&str, &str)]) -> String {
+    let r = client.post(url).form(form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    r.text().await.unwrap()
+}
+
 #[tokio::test]
 async fn a_consultation_or_interview_with_mistakes_comes_back_with_them_beside_the_fields() {
     let app = spawn_app().await;
     let (editor, csrf) = app.login("zjj-editor").await;
     let drafts_before = app.store.consultations(None).await.unwrap().len();
-    let r = editor
-        .post(app.url("/console/consultations"))
-        .form(&[
+    let page = sent_back(
+        &editor,
+        app.url("/console/consultations"),
+        &[
             ("csrf", csrf.as_str()),
             ("unit", "py-zjj"),
             ("title", ""),
             ("draft", "<p>第一条 为规范加装电梯……</p>"),
             ("opens_on", "2026-05-10"),
             ("closes_on", "2026-05-01"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = r.text().await.unwrap();
+        ],
+    )
+    .await;
     // Each mistake beside its field, the summary linking to it, what was typed kept.
     assert!(page.contains(r#"id="c-title-e""#), "{page}");
     assert!(
@@ -224,20 +229,18 @@ async fn a_consultation_or_interview_with_mistakes_comes_back_with_them_beside_t
         drafts_before
     );
 
-    let r = editor
-        .post(app.url("/console/interviews"))
-        .form(&[
+    let page = sent_back(
+        &editor,
+        app.url("/console/interviews"),
+        &[
             ("csrf", csrf.as_str()),
             ("unit", "py-zjj"),
             ("title", "优化营商环境在线访谈"),
             ("scheduled_on", "下周三"),
             ("guests", "区发改局局长"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = r.text().await.unwrap();
+        ],
+    )
+    .await;
     assert!(
         page.contains(r#"id="v-scheduled_on-e">访谈日期应为"#),
         "{page}"
@@ -252,9 +255,10 @@ async fn a_supervision_form_with_mistakes_comes_back_with_them_beside_its_fields
     let app = spawn_app().await;
     let (office, csrf) = app.login("admin").await;
     let accounts_before = app.store.media_accounts().await.unwrap().len();
-    let r = office
-        .post(app.url("/console/supervision"))
-        .form(&[
+    let page = sent_back(
+        &office,
+        app.url("/console/supervision"),
+        &[
             ("csrf", csrf.as_str()),
             ("action", "open_account"),
             ("unit", "py-zjj"),
@@ -262,12 +266,9 @@ async fn a_supervision_form_with_mistakes_comes_back_with_them_beside_its_fields
             ("name", "番禺住建"),
             ("purpose", "发布住房保障政策"),
             ("on", "三月一日"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = r.text().await.unwrap();
+        ],
+    )
+    .await;
     assert!(page.contains(r#"id="a-on-e">开设日期应为"#), "{page}");
     assert!(page.contains(r#"value="发布住房保障政策""#), "{page}");
     assert!(page.contains("<option selected>微博</option>"), "{page}");
@@ -278,21 +279,19 @@ async fn a_supervision_form_with_mistakes_comes_back_with_them_beside_its_fields
         accounts_before
     );
 
-    let r = office
-        .post(app.url("/console/supervision"))
-        .form(&[
+    let page = sent_back(
+        &office,
+        app.url("/console/supervision"),
+        &[
             ("csrf", csrf.as_str()),
             ("action", "training"),
             ("held_on", "2026-03-01"),
             ("level", "city"),
             ("topic", "政府信息公开条例培训"),
             ("attendance", "四十"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = r.text().await.unwrap();
+        ],
+    )
+    .await;
     assert!(
         page.contains(r#"id="t-attendance-e">参训人次应为整数"#),
         "{page}"
