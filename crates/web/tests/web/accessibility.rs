@@ -62,30 +62,92 @@ async fn browser_main_portal_pages_have_no_serious_accessibility_violations() {
     let mut found = Vec::new();
     for path in &pages {
         b.goto(&app.url(path)).await.unwrap();
-        b.execute(&format!("{AXE}\nreturn true;"), vec![])
-            .await
-            .unwrap();
-        let v = b
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
-                   .then(r => done({passes: r.passes.length, bad: r.violations
-                       .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                       .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '))}))
-                   .catch(e => done({passes: 0, bad: ['axe failed: ' + e]}));",
-                vec![],
-            )
-            .await
-            .unwrap();
-        // axe ran and checked something (a page it could not read would pass nothing).
-        assert!(
-            v["passes"].as_u64().unwrap_or(0) > 5,
-            "{path}: axe did not run: {v}"
-        );
-        for line in v["bad"].as_array().cloned().unwrap_or_default() {
-            found.push(format!("{path}: {}", line.as_str().unwrap_or_default()));
-        }
+        found.extend(violations(b, path).await);
     }
+    assert!(
+        found.is_empty(),
+        "accessibility violations:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The serious and critical WCAG 2.1 A/AA violations axe-core finds on the page the browser
+/// shows, each named with `label`.
+async fn violations(b: &fantoccini::Client, label: &str) -> Vec<String> {
+    b.execute(&format!("{AXE}\nreturn true;"), vec![])
+        .await
+        .unwrap();
+    let v = b
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+               .then(r => done({passes: r.passes.length, bad: r.violations
+                   .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                   .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '))}))
+               .catch(e => done({passes: 0, bad: ['axe failed: ' + e]}));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    // axe ran and checked something (a page it could not read would pass nothing).
+    assert!(
+        v["passes"].as_u64().unwrap_or(0) > 5,
+        "{label}: axe did not run: {v}"
+    );
+    v["bad"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|line| format!("{label}: {}", line.as_str().unwrap_or_default()))
+        .collect()
+}
+
+#[tokio::test]
+async fn browser_console_pages_and_a_form_sent_back_have_no_serious_accessibility_violations() {
+    use fantoccini::Locator;
+    let Some(browser) = browser("browser test: console accessibility (axe-core)").await else {
+        return;
+    };
+    let app = spawn_app().await;
+    browser.log_in(&app, "/console/login", "admin").await;
+    let b = &browser.client;
+    let mut found = Vec::new();
+    for path in [
+        "/console",
+        "/console/publications",
+        "/console/applications",
+        "/console/engagement",
+        "/console/supervision",
+    ] {
+        b.goto(&app.url(path)).await.unwrap();
+        found.extend(violations(b, path).await);
+    }
+    // The supervision page with the training form sent back: summary, marked field, message.
+    b.goto(&app.url("/console/supervision")).await.unwrap();
+    b.find(Locator::Id("t-topic"))
+        .await
+        .unwrap()
+        .send_keys("政府信息公开条例培训")
+        .await
+        .unwrap();
+    b.find(Locator::Id("t-attendance"))
+        .await
+        .unwrap()
+        .send_keys("四十")
+        .await
+        .unwrap();
+    b.find(Locator::XPath("//button[text()='登记培训']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Id("t-attendance-e"))
+        .await
+        .unwrap();
+    found.extend(violations(b, "/console/supervision (sent back)").await);
     assert!(
         found.is_empty(),
         "accessibility violations:\n{}",
