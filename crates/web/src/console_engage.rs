@@ -11,6 +11,7 @@ use crate::view::{Errors, Me, Options, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
@@ -174,7 +175,7 @@ async fn engagement_page(
     }
     let status = crate::view::status_for(
         forms.consultation_errors.is_empty() && forms.interview_errors.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        StatusCode::UNPROCESSABLE_ENTITY,
     );
     let page = EngagementPage {
         me: Me::of(&me.0),
@@ -308,6 +309,9 @@ struct ConsultationPage {
     stage: &'static str,
     opinions: Vec<Contribution>,
     can_manage: bool,
+    /// The feedback as sent back, and what is wrong with it.
+    feedback: String,
+    errors: Errors,
 }
 
 async fn consultation(
@@ -315,7 +319,17 @@ async fn consultation(
     me: CurrentStaff,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    can_read(&me)?;
+    consultation_page(&state, &me, id, String::new(), Errors::default()).await
+}
+
+async fn consultation_page(
+    state: &AppState,
+    me: &CurrentStaff,
+    id: i64,
+    feedback: String,
+    errors: Errors,
+) -> Result<Response, AppError> {
+    can_read(me)?;
     let c = state
         .store
         .consultation(id)
@@ -326,7 +340,8 @@ async fn consultation(
         Some(id) => state.store.publication(id).await?,
         None => None,
     };
-    Ok(render(&ConsultationPage {
+    let status = crate::view::status_for(errors.is_empty(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = render(&ConsultationPage {
         me: Me::of(&me.0),
         announcement,
         stage: c.stage(today()),
@@ -334,9 +349,22 @@ async fn consultation(
             .store
             .contributions("opinion", Some(id), None, false)
             .await?,
-        can_manage: can_manage(&me, c.unit_id),
+        can_manage: can_manage(me, c.unit_id),
         c,
-    }))
+        feedback,
+        errors,
+    });
+    Ok((status, page).into_response())
+}
+
+/// A form's store failure as messages beside its fields: what was invalid, or why it was
+/// refused (under `field`); any other failure stays an error page.
+fn sent_back(e: StoreError, field: &'static str) -> Result<Errors, AppError> {
+    match e {
+        StoreError::Invalid(errs) => Ok(Errors(errs)),
+        StoreError::Refused(message) => Ok(Errors(vec![FieldError { field, message }])),
+        e => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -361,11 +389,17 @@ async fn feedback(
     if !can_manage(&me, c.unit_id) {
         return Err(AppError::Forbidden("您只能为本单位办理。".into()));
     }
-    state
+    match state
         .store
         .publish_feedback(&actor(&me), id, &f.feedback, today())
-        .await?;
-    Ok(Redirect::to(&format!("/console/consultations/{id}")).into_response())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/console/consultations/{id}")).into_response()),
+        Err(e) => {
+            let errors = sent_back(e, "feedback")?;
+            consultation_page(&state, &me, id, f.feedback, errors).await
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -437,6 +471,9 @@ struct InterviewPage {
     v: Interview,
     questions: Vec<Contribution>,
     can_manage: bool,
+    /// The record as sent back (transcript, video address), and what is wrong with it.
+    sent: Option<(String, String)>,
+    errors: Errors,
 }
 
 async fn interview(
@@ -444,7 +481,17 @@ async fn interview(
     me: CurrentStaff,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    can_read(&me)?;
+    interview_page(&state, &me, id, None, Errors::default()).await
+}
+
+async fn interview_page(
+    state: &AppState,
+    me: &CurrentStaff,
+    id: i64,
+    sent: Option<(String, String)>,
+    errors: Errors,
+) -> Result<Response, AppError> {
+    can_read(me)?;
     let v = state
         .store
         .interview(id)
@@ -455,16 +502,20 @@ async fn interview(
         Some(id) => state.store.publication(id).await?,
         None => None,
     };
-    Ok(render(&InterviewPage {
+    let status = crate::view::status_for(errors.is_empty(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = render(&InterviewPage {
         me: Me::of(&me.0),
         announcement,
         questions: state
             .store
             .contributions("question", Some(id), None, false)
             .await?,
-        can_manage: can_manage(&me, v.unit_id),
+        can_manage: can_manage(me, v.unit_id),
         v,
-    }))
+        sent,
+        errors,
+    });
+    Ok((status, page).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -490,11 +541,17 @@ async fn record_interview(
     if !can_manage(&me, v.unit_id) {
         return Err(AppError::Forbidden("您只能为本单位办理。".into()));
     }
-    state
+    match state
         .store
         .record_interview(&actor(&me), id, &f.transcript, &f.video_url)
-        .await?;
-    Ok(Redirect::to(&format!("/console/interviews/{id}")).into_response())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/console/interviews/{id}")).into_response()),
+        Err(e) => {
+            let errors = sent_back(e, "transcript")?;
+            interview_page(&state, &me, id, Some((f.transcript, f.video_url)), errors).await
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -699,10 +756,7 @@ async fn supervision_page(
             notices.push((n, tasks));
         }
     }
-    let status = crate::view::status_for(
-        sent.errors.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-    );
+    let status = crate::view::status_for(sent.errors.is_empty(), StatusCode::UNPROCESSABLE_ENTITY);
     let pairs = |list: &[(&str, &str)]| -> Options {
         list.iter()
             .map(|(k, l)| (k.to_string(), l.to_string()))

@@ -166,6 +166,14 @@ async fn consultation_opinions_are_moderated_and_feedback_ends_it() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
+    // Empty feedback comes back with the message beside the field, the consultation open.
+    let page = sent_back(
+        &editor,
+        app.url(&format!("/console/consultations/{id}/feedback")),
+        &[("csrf", csrf.as_str()), ("feedback", "  ")],
+    )
+    .await;
+    assert!(page.contains(r#"id="fb-feedback-e""#), "{page}");
     // On the closing day the feedback is published; the consultation then takes no opinions.
     let r = editor
         .post(app.url(&format!("/console/consultations/{id}/feedback")))
@@ -248,6 +256,36 @@ async fn a_consultation_or_interview_with_mistakes_comes_back_with_them_beside_t
     assert!(page.contains(r#"value="优化营商环境在线访谈""#), "{page}");
     assert!(page.contains(r#"value="区发改局局长""#), "{page}");
     assert!(!page.contains(r#"id="c-title-e""#), "{page}");
+
+    // A record whose video address is not one comes back with the transcript as typed.
+    let r = editor
+        .post(app.url("/console/interviews"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("unit", "py-zjj"),
+            ("title", "优化营商环境在线访谈"),
+            ("scheduled_on", "2026-05-06"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let interview = r.headers()["location"].to_str().unwrap().to_string();
+    let page = sent_back(
+        &editor,
+        app.url(&interview),
+        &[
+            ("csrf", csrf.as_str()),
+            ("transcript", "主持人：各位网友大家好……"),
+            ("video_url", "ftp://video.example/1.mp4"),
+        ],
+    )
+    .await;
+    assert!(
+        page.contains(r#"id="tr-video_url-e">视频地址应以 https:// 开头"#),
+        "{page}"
+    );
+    assert!(page.contains("主持人：各位网友大家好……"), "{page}");
 }
 
 #[tokio::test]
@@ -479,7 +517,7 @@ async fn browser_consultation_from_opening_to_feedback() {
         .for_element(Locator::XPath("//td[text()='已公开']"))
         .await
         .unwrap();
-    b.find(Locator::Id("fb"))
+    b.find(Locator::Id("fb-feedback"))
         .await
         .unwrap()
         .send_keys("采纳：申请材料减为两项。")
