@@ -936,15 +936,33 @@ struct InspectionPage {
     run: InspectionRun,
     groups: Vec<(String, Vec<StoredFinding>, Vec<String>)>,
     is_office: bool,
+    /// The notice form: title, deadline and chosen findings (as sent back, or the defaults),
+    /// and what is wrong with it.
+    title: String,
     deadline: String,
+    chosen: Vec<i64>,
+    errors: Errors,
 }
+
+/// The notice form as sent: title, deadline, chosen findings.
+type NoticeForm = (String, String, Vec<i64>);
 
 async fn inspection(
     State(state): State<AppState>,
     me: CurrentStaff,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    can_read(&me)?;
+    inspection_page(&state, &me, id, None, Errors::default()).await
+}
+
+async fn inspection_page(
+    state: &AppState,
+    me: &CurrentStaff,
+    id: i64,
+    sent: Option<NoticeForm>,
+    errors: Errors,
+) -> Result<Response, AppError> {
+    can_read(me)?;
     let run = state
         .store
         .inspection_runs()
@@ -952,7 +970,7 @@ async fn inspection(
         .into_iter()
         .find(|r| r.id == id)
         .ok_or_else(|| AppError::NotFound("没有这次巡查。".into()))?;
-    let names = unit_names(&state).await?;
+    let names = unit_names(state).await?;
     let mut by_unit: BTreeMap<Option<i64>, Vec<StoredFinding>> = BTreeMap::new();
     for f in state.store.inspection_findings(id).await? {
         if f.unit_id.is_none_or(|u| me.staff().sees_unit(u)) {
@@ -979,13 +997,25 @@ async fn inspection(
             (label, fs, vetoes(&as_core))
         })
         .collect();
-    Ok(render(&InspectionPage {
+    let (title, deadline, chosen) = sent.unwrap_or_else(|| {
+        (
+            "关于政府网站和政务新媒体检查情况的通报".to_string(),
+            (today() + chrono::Days::new(15)).to_string(),
+            Vec::new(),
+        )
+    });
+    let status = crate::view::status_for(errors.is_empty(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = render(&InspectionPage {
         me: Me::of(&me.0),
-        deadline: (today() + chrono::Days::new(15)).to_string(),
         is_office: me.staff().role() == Role::OfficeAdmin,
         run,
         groups,
-    }))
+        title,
+        deadline,
+        chosen,
+        errors,
+    });
+    Ok((status, page).into_response())
 }
 
 async fn issue_notice(
@@ -1001,18 +1031,33 @@ async fn issue_notice(
         .iter()
         .filter_map(|s| s.parse().ok())
         .collect();
-    state
-        .store
-        .issue_notice(
-            &actor(&me),
-            posted.get("title"),
-            id,
-            &ids,
-            today(),
-            parse_day("deadline", posted.get("deadline"), "整改期限")?,
-        )
-        .await?;
-    Ok(Redirect::to("/console/supervision").into_response())
+    let issued = match date_field("deadline", posted.get("deadline"), "整改期限") {
+        Ok(deadline) => state
+            .store
+            .issue_notice(
+                &actor(&me),
+                posted.get("title"),
+                id,
+                &ids,
+                today(),
+                deadline,
+            )
+            .await
+            .map(|_| ()),
+        Err(e) => Err(StoreError::Invalid(vec![e])),
+    };
+    match issued {
+        Ok(()) => Ok(Redirect::to("/console/supervision").into_response()),
+        Err(e) => {
+            let errors = sent_back(e, "title")?;
+            let sent = (
+                posted.get("title").to_string(),
+                posted.get("deadline").to_string(),
+                ids,
+            );
+            inspection_page(&state, &me, id, Some(sent), errors).await
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]

@@ -416,6 +416,26 @@ async fn inspection_notice_and_rectification() {
         .find(|f| f.subject == "专项工作")
         .unwrap();
     let fid = finding.id.to_string();
+    // A deadline that is not a date: the page comes back with it marked, the finding still
+    // chosen and the title as typed; no notice is issued.
+    let page = sent_back(
+        &office,
+        app.url(&run_url),
+        &[
+            ("csrf", csrf.as_str()),
+            ("finding", fid.as_str()),
+            ("title", "第一季度检查通报"),
+            ("deadline", "月底前"),
+        ],
+    )
+    .await;
+    assert!(page.contains(r#"id="n-deadline-e">整改期限应为"#), "{page}");
+    assert!(
+        page.contains(&format!(r#"value="{fid}" checked"#)),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="第一季度检查通报""#), "{page}");
+    assert!(app.store.notices().await.unwrap().is_empty());
     let r = office
         .post(app.url(&run_url))
         .form(&[
