@@ -1087,10 +1087,19 @@ async fn rectification(
             if !can_manage(&me, r.unit_id) {
                 return Err(AppError::Forbidden("您只能为本单位提交整改情况。".into()));
             }
-            state
+            if let Err(e) = state
                 .store
                 .submit_rectification(&actor(&me), id, r.unit_id, &f.evidence)
-                .await?;
+                .await
+            {
+                // Back on the supervision page, beside this task's field.
+                let sent = Sent {
+                    action: format!("rectification-{id}"),
+                    errors: sent_back(e, "evidence")?,
+                    fields: vec![("evidence".into(), f.evidence)],
+                };
+                return supervision_page(&state, &me, sent).await;
+            }
         }
         "close" => {
             require_office(&me)?;

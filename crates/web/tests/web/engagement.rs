@@ -460,6 +460,21 @@ async fn inspection_notice_and_rectification() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
+    // Blank evidence comes back on the supervision page, marked at this task.
+    let page = sent_back(
+        &editor,
+        app.url(&format!("/console/rectifications/{}", task.id)),
+        &[
+            ("csrf", ecsrf.as_str()),
+            ("action", "submit"),
+            ("evidence", "   "),
+        ],
+    )
+    .await;
+    assert!(
+        page.contains(&format!(r#"id="ev-{}-e" role="alert">"#, task.id)),
+        "{page}"
+    );
     let r = editor
         .post(app.url(&format!("/console/rectifications/{}", task.id)))
         .form(&[
