@@ -125,24 +125,9 @@ async fn browser_console_pages_and_a_form_sent_back_have_no_serious_accessibilit
     }
     // The supervision page with the training form sent back: summary, marked field, message.
     b.goto(&app.url("/console/supervision")).await.unwrap();
-    b.find(Locator::Id("t-topic"))
-        .await
-        .unwrap()
-        .send_keys("政府信息公开条例培训")
-        .await
-        .unwrap();
-    b.find(Locator::Id("t-attendance"))
-        .await
-        .unwrap()
-        .send_keys("四十")
-        .await
-        .unwrap();
-    b.find(Locator::XPath("//button[text()='登记培训']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    crate::fill(b, Locator::Id("t-topic"), "政府信息公开条例培训").await;
+    crate::fill(b, Locator::Id("t-attendance"), "四十").await;
+    crate::click(b, Locator::XPath("//button[text()='登记培训']")).await;
     b.wait()
         .for_element(Locator::Id("t-attendance-e"))
         .await

@@ -627,19 +627,9 @@ async fn browser_public_applies_staff_answer_public_reads_the_letter() {
         ("f-email", "wang@example.com"),
         ("f-info_description", "番禺区2021年旧楼加装电梯审批材料"),
     ] {
-        b.find(Locator::Id(id))
-            .await
-            .unwrap()
-            .send_keys(value)
-            .await
-            .unwrap();
+        crate::fill(b, Locator::Id(id), value).await;
     }
-    b.find(Locator::Id("submit-application"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    crate::click(b, Locator::Id("submit-application")).await;
     let code = b
         .wait()
         .for_element(Locator::Id("tracking-code"))
@@ -659,12 +649,7 @@ async fn browser_public_applies_staff_answer_public_reads_the_letter() {
     // Staff: confirm receipt, draft the answer, issue it.
     browser.log_in(&app, "/console/login", "zjj-handler").await;
     b.goto(&app.url("/console/applications")).await.unwrap();
-    b.find(Locator::LinkText(&code))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    crate::click(b, Locator::LinkText(&code)).await;
     b.wait()
         .for_element(Locator::Id("confirm-receipt"))
         .await
@@ -679,12 +664,7 @@ async fn browser_public_applies_staff_answer_public_reads_the_letter() {
         .select_by_value("1")
         .await
         .unwrap();
-    b.find(Locator::Id("prepare-answer"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    crate::click(b, Locator::Id("prepare-answer")).await;
     let body = b.wait().for_element(Locator::Id("f-body")).await.unwrap();
     assert!(
         body.prop("value")
@@ -693,12 +673,7 @@ async fn browser_public_applies_staff_answer_public_reads_the_letter() {
             .unwrap_or_default()
             .contains("王小华")
     );
-    b.find(Locator::Id("issue-answer"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    crate::click(b, Locator::Id("issue-answer")).await;
     let timeline = b
         .wait()
         .for_element(Locator::Id("timeline"))
@@ -711,24 +686,9 @@ async fn browser_public_applies_staff_answer_public_reads_the_letter() {
 
     // The public looks it up and opens the letter.
     b.goto(&app.url("/apply/status")).await.unwrap();
-    b.find(Locator::Id("f-code"))
-        .await
-        .unwrap()
-        .send_keys(&code)
-        .await
-        .unwrap();
-    b.find(Locator::Id("f-password"))
-        .await
-        .unwrap()
-        .send_keys(&password)
-        .await
-        .unwrap();
-    b.find(Locator::Id("lookup"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    crate::fill(b, Locator::Id("f-code"), &code).await;
+    crate::fill(b, Locator::Id("f-password"), &password).await;
+    crate::click(b, Locator::Id("lookup")).await;
     let stage = b
         .wait()
         .for_element(Locator::Id("stage"))
@@ -738,12 +698,7 @@ async fn browser_public_applies_staff_answer_public_reads_the_letter() {
         .await
         .unwrap();
     assert_eq!(stage, "已答复");
-    b.find(Locator::Css("form.inline button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    crate::click(b, Locator::Css("form.inline button")).await;
     let letter = b
         .wait()
         .for_element(Locator::Css("main.letter"))

@@ -508,12 +508,7 @@ async fn browser_consultation_from_opening_to_feedback() {
     let id = open_consultation(&app).await;
     let b = &browser.client;
     b.goto(&app.url("/interact")).await.unwrap();
-    b.find(Locator::Css(&format!("a[href='/consultations/{id}']")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    crate::click(b, Locator::Css(&format!("a[href='/consultations/{id}']"))).await;
     b.wait()
         .for_element(Locator::Id("f-content"))
         .await
@@ -521,18 +516,8 @@ async fn browser_consultation_from_opening_to_feedback() {
         .send_keys("建议简化申请材料。")
         .await
         .unwrap();
-    b.find(Locator::Id("f-name"))
-        .await
-        .unwrap()
-        .send_keys("林小姐")
-        .await
-        .unwrap();
-    b.find(Locator::Id("send-opinion"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    crate::fill(b, Locator::Id("f-name"), "林小姐").await;
+    crate::click(b, Locator::Id("send-opinion")).await;
     b.wait().for_element(Locator::Id("thanks")).await.unwrap();
 
     // Staff approve it and publish the feedback in the console.
@@ -552,18 +537,8 @@ async fn browser_consultation_from_opening_to_feedback() {
         .for_element(Locator::XPath("//td[text()='已公开']"))
         .await
         .unwrap();
-    b.find(Locator::Id("fb-feedback"))
-        .await
-        .unwrap()
-        .send_keys("采纳：申请材料减为两项。")
-        .await
-        .unwrap();
-    b.find(Locator::Id("publish-feedback"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    crate::fill(b, Locator::Id("fb-feedback"), "采纳：申请材料减为两项。").await;
+    crate::click(b, Locator::Id("publish-feedback")).await;
     // Wait for the page after publishing (it says when the feedback went out).
     b.wait()
         .for_element(Locator::XPath("//p[starts-with(text(), '已于')]"))

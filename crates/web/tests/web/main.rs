@@ -702,6 +702,16 @@ pub struct Browser {
     _profile: tempfile::TempDir,
 }
 
+/// Type `text` into the element `at` finds on the page the browser shows.
+pub async fn fill(b: &fantoccini::Client, at: fantoccini::Locator<'_>, text: &str) {
+    b.find(at).await.unwrap().send_keys(text).await.unwrap();
+}
+
+/// Click the element `at` finds on the page the browser shows.
+pub async fn click(b: &fantoccini::Client, at: fantoccini::Locator<'_>) {
+    b.find(at).await.unwrap().click().await.unwrap();
+}
+
 impl Browser {
     /// Log in as `username` on the login form `path` leads to, and wait until the console
     /// shows the logout form (it exists only once logged in).
@@ -709,24 +719,9 @@ impl Browser {
         use fantoccini::Locator;
         let b = &self.client;
         b.goto(&app.url(path)).await.unwrap();
-        b.find(Locator::Id("username"))
-            .await
-            .unwrap()
-            .send_keys(username)
-            .await
-            .unwrap();
-        b.find(Locator::Id("password"))
-            .await
-            .unwrap()
-            .send_keys(app.password(username))
-            .await
-            .unwrap();
-        b.find(Locator::Id("login"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        fill(b, Locator::Id("username"), username).await;
+        fill(b, Locator::Id("password"), app.password(username)).await;
+        click(b, Locator::Id("login")).await;
         b.wait()
             .for_element(Locator::Css("form.logout"))
             .await
@@ -812,12 +807,7 @@ async fn browser_logs_into_the_console() {
             .as_str()
             .ends_with("/console")
     );
-    b.find(Locator::LinkText("单位"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(b, Locator::LinkText("单位")).await;
     let caption = b
         .wait()
         .for_element(Locator::Css("table caption"))
