@@ -656,8 +656,10 @@ struct SupervisionPage {
     service_kinds: Options,
     /// The form sent back with its mistakes, if one was.
     sent: Sent,
-    no_errors: Errors,
 }
+
+/// The mistakes of every form that was not the one sent back.
+static NO_ERRORS: Errors = Errors(Vec::new());
 
 /// A form of the page as it was sent, with what is wrong in it.
 #[derive(Default)]
@@ -690,7 +692,7 @@ impl SupervisionPage {
         if self.sent.action == action {
             &self.sent.errors
         } else {
-            &self.no_errors
+            &NO_ERRORS
         }
     }
 }
@@ -797,7 +799,6 @@ async fn supervision_page(
         levels: pairs(&TRAINING_LEVELS),
         service_kinds: pairs(&SERVICE_KINDS),
         sent,
-        no_errors: Errors::default(),
     });
     Ok((status, page).into_response())
 }
