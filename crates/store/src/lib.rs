@@ -66,26 +66,30 @@ pub(crate) use on_tx;
 /// its name, a linear search in SQLite per parameter: a 2,800-parameter insert spent a quarter
 /// of an import there.
 pub(crate) fn values_list(tx: &Tx, rows: usize, row: &str) -> String {
+    params_list(matches!(tx, Tx::Postgres(_)), rows, row)
+}
+
+/// [`values_list`] for a statement run on the pool: `numbered` for PostgreSQL.
+pub(crate) fn params_list(numbered: bool, rows: usize, row: &str) -> String {
     let mut out = String::with_capacity(rows * (row.len() + 16));
     let mut n = 0;
     for r in 0..rows {
         if r > 0 {
             out.push_str(", ");
         }
-        match tx {
-            Tx::Sqlite(_) => out.push_str(row),
-            Tx::Postgres(_) => {
-                for part in row.split_inclusive('?') {
-                    match part.strip_suffix('?') {
-                        Some(before) => {
-                            n += 1;
-                            out.push_str(before);
-                            out.push('$');
-                            out.push_str(&n.to_string());
-                        }
-                        None => out.push_str(part),
-                    }
+        if !numbered {
+            out.push_str(row);
+            continue;
+        }
+        for part in row.split_inclusive('?') {
+            match part.strip_suffix('?') {
+                Some(before) => {
+                    n += 1;
+                    out.push_str(before);
+                    out.push('$');
+                    out.push_str(&n.to_string());
                 }
+                None => out.push_str(part),
             }
         }
     }
@@ -255,6 +259,7 @@ impl Store {
     }
 
     async fn open_sqlite(opts: SqliteConnectOptions) -> Result<Store> {
+        const ROW_BUFFER: usize = 1024;
         let opts = opts
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -265,7 +270,10 @@ impl Store {
             .pragma("cache_size", "-16384")
             // The log is copied into the database every 64 MiB instead of every 4 MiB: a bulk
             // import rewrites the same index pages far fewer times.
-            .pragma("wal_autocheckpoint", "16384");
+            .pragma("wal_autocheckpoint", "16384")
+            // sqlx hands rows from SQLite's thread to the caller through a channel of this
+            // many; at its default (50) a long read stops and wakes two threads every 50 rows.
+            .row_buffer_size(ROW_BUFFER);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(opts)

@@ -2,7 +2,9 @@
 //! ledger (发布审核台账), bulk import, and the Art. 26 timeliness view.
 
 use crate::staff::Staff;
-use crate::{FieldError, Result, Store, StoreError, Tx, audit, now, on_pool, on_tx, values_list};
+use crate::{
+    FieldError, Result, Store, StoreError, Tx, audit, now, on_pool, on_tx, params_list, values_list,
+};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use gongkai_core::Calendar;
 use gongkai_core::Role;
@@ -1377,12 +1379,11 @@ impl Store {
     pub async fn column_names_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>> {
         let mut out: HashMap<i64, Vec<String>> = HashMap::new();
         for chunk in ids.chunks(500) {
-            let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "SELECT pc.publication_id, c.name FROM publication_columns pc \
                  JOIN columns c ON c.id = pc.column_id WHERE pc.publication_id IN ({}) \
                  ORDER BY pc.publication_id, c.id",
-                list.join(", ")
+                params_list(self.backend() == "postgres", chunk.len(), "?")
             );
             let rows: Vec<(i64, String)> = on_pool!(self, p => {
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
