@@ -97,9 +97,16 @@ pub fn words(text: &str) -> Vec<(usize, usize, &str)> {
     jieba()
         .cut_for_search(text, false)
         .into_iter()
-        .filter(|t| t.word.chars().any(char::is_alphanumeric))
+        .filter(|t| has_letter(t.word))
         .map(|t| (t.byte_start, t.byte_end, t.word))
         .collect()
+}
+
+/// Whether a word has a letter or digit in it (not only spaces and punctuation). Most words
+/// begin with a common ideograph, which answers without Unicode's tables.
+fn has_letter(word: &str) -> bool {
+    word.chars()
+        .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric())
 }
 
 /// The words of a query: jieba's default cut (the longest words), each of which the search
@@ -108,7 +115,7 @@ pub fn query_words(text: &str) -> Vec<&str> {
     jieba()
         .cut(text, false)
         .into_iter()
-        .filter(|t| t.word.chars().any(char::is_alphanumeric))
+        .filter(|t| has_letter(t.word))
         .map(|t| t.word)
         .collect()
 }
