@@ -448,10 +448,12 @@ impl From<StoreError> for Failure {
 
 type Outcome = Result<(), Failure>;
 
+mod alloc;
 mod bench_search;
 mod report_check;
 
 fn main() -> ExitCode {
+    alloc::init();
     let cli = Cli::parse();
     init_logging();
     let rt = match tokio::runtime::Builder::new_multi_thread()
