@@ -312,6 +312,7 @@ struct ConsultationPage {
     /// The feedback as sent back, and what is wrong with it.
     feedback: String,
     errors: Errors,
+    reply_back: ReplyBack,
 }
 
 async fn consultation(
@@ -319,7 +320,15 @@ async fn consultation(
     me: CurrentStaff,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    consultation_page(&state, &me, id, String::new(), Errors::default()).await
+    consultation_page(
+        &state,
+        &me,
+        id,
+        String::new(),
+        Errors::default(),
+        ReplyBack::default(),
+    )
+    .await
 }
 
 async fn consultation_page(
@@ -328,6 +337,7 @@ async fn consultation_page(
     id: i64,
     feedback: String,
     errors: Errors,
+    reply_back: ReplyBack,
 ) -> Result<Response, AppError> {
     can_read(me)?;
     let c = state
@@ -340,7 +350,10 @@ async fn consultation_page(
         Some(id) => state.store.publication(id).await?,
         None => None,
     };
-    let status = crate::view::status_for(errors.is_empty(), StatusCode::UNPROCESSABLE_ENTITY);
+    let status = crate::view::status_for(
+        errors.is_empty() && reply_back.0.is_none(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
     let page = render(&ConsultationPage {
         me: Me::of(&me.0),
         announcement,
@@ -353,6 +366,7 @@ async fn consultation_page(
         c,
         feedback,
         errors,
+        reply_back,
     });
     Ok((status, page).into_response())
 }
@@ -397,7 +411,7 @@ async fn feedback(
         Ok(_) => Ok(Redirect::to(&format!("/console/consultations/{id}")).into_response()),
         Err(e) => {
             let errors = sent_back(e, "feedback")?;
-            consultation_page(&state, &me, id, f.feedback, errors).await
+            consultation_page(&state, &me, id, f.feedback, errors, ReplyBack::default()).await
         }
     }
 }
@@ -474,6 +488,7 @@ struct InterviewPage {
     /// The record as sent back (transcript, video address), and what is wrong with it.
     sent: Option<(String, String)>,
     errors: Errors,
+    reply_back: ReplyBack,
 }
 
 async fn interview(
@@ -481,7 +496,15 @@ async fn interview(
     me: CurrentStaff,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    interview_page(&state, &me, id, None, Errors::default()).await
+    interview_page(
+        &state,
+        &me,
+        id,
+        None,
+        Errors::default(),
+        ReplyBack::default(),
+    )
+    .await
 }
 
 async fn interview_page(
@@ -490,6 +513,7 @@ async fn interview_page(
     id: i64,
     sent: Option<(String, String)>,
     errors: Errors,
+    reply_back: ReplyBack,
 ) -> Result<Response, AppError> {
     can_read(me)?;
     let v = state
@@ -502,7 +526,10 @@ async fn interview_page(
         Some(id) => state.store.publication(id).await?,
         None => None,
     };
-    let status = crate::view::status_for(errors.is_empty(), StatusCode::UNPROCESSABLE_ENTITY);
+    let status = crate::view::status_for(
+        errors.is_empty() && reply_back.0.is_none(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
     let page = render(&InterviewPage {
         me: Me::of(&me.0),
         announcement,
@@ -514,6 +541,7 @@ async fn interview_page(
         v,
         sent,
         errors,
+        reply_back,
     });
     Ok((status, page).into_response())
 }
@@ -549,7 +577,15 @@ async fn record_interview(
         Ok(()) => Ok(Redirect::to(&format!("/console/interviews/{id}")).into_response()),
         Err(e) => {
             let errors = sent_back(e, "transcript")?;
-            interview_page(&state, &me, id, Some((f.transcript, f.video_url)), errors).await
+            interview_page(
+                &state,
+                &me,
+                id,
+                Some((f.transcript, f.video_url)),
+                errors,
+                ReplyBack::default(),
+            )
+            .await
         }
     }
 }
@@ -586,11 +622,57 @@ async fn moderate(
     if !can_manage(&me, c.unit_id) {
         return Err(AppError::Forbidden("您只能审核本单位收到的内容。".into()));
     }
-    state
+    let approve = f.decision == "approve";
+    let e = match state
         .store
-        .moderate(&actor(&me), id, f.decision == "approve", &f.reply, today())
-        .await?;
-    Ok(Redirect::to(&page_of(&c)).into_response())
+        .moderate(&actor(&me), id, approve, &f.reply, today())
+        .await
+    {
+        Ok(_) => return Ok(Redirect::to(&page_of(&c)).into_response()),
+        Err(e) => e,
+    };
+    // Back on the page it was typed on, the reply kept and the message beside it.
+    let message = sent_back(e, "reply")?
+        .0
+        .into_iter()
+        .map(|e| e.message)
+        .collect::<Vec<_>>()
+        .join("；");
+    let back = ReplyBack(Some((id, f.reply, message)));
+    let none = Errors::default;
+    match c.kind.as_str() {
+        "opinion" => consultation_page(&state, &me, c.target_id, String::new(), none(), back).await,
+        "question" => interview_page(&state, &me, c.target_id, None, none(), back).await,
+        _ => messages_page(&state, &me, back).await,
+    }
+}
+
+/// A moderation reply sent back to the page it was typed on: the item, the reply as typed
+/// and what is wrong with it.
+#[derive(Default)]
+struct ReplyBack(Option<(i64, String, String)>);
+
+impl ReplyBack {
+    /// The reply an item's form shows: as typed when it came back, else as stored.
+    fn value<'a>(&'a self, x: &'a Contribution) -> &'a str {
+        match &self.0 {
+            Some((id, typed, _)) if *id == x.id => typed,
+            _ => &x.reply,
+        }
+    }
+
+    /// What is wrong with an item's reply ("" for nothing).
+    fn error(&self, x: &Contribution) -> &str {
+        match &self.0 {
+            Some((id, _, message)) if *id == x.id => message,
+            _ => "",
+        }
+    }
+
+    /// The item whose reply came back, and the message (for the summary atop the page).
+    fn sent(&self) -> Option<(i64, &str)> {
+        self.0.as_ref().map(|(id, _, m)| (*id, m.as_str()))
+    }
 }
 
 #[derive(Template)]
@@ -598,11 +680,20 @@ async fn moderate(
 struct MessagesPage {
     me: Me,
     rows: Vec<(Contribution, String, bool)>,
+    reply_back: ReplyBack,
 }
 
 async fn messages(State(state): State<AppState>, me: CurrentStaff) -> Result<Response, AppError> {
-    can_read(&me)?;
-    let names = unit_names(&state).await?;
+    messages_page(&state, &me, ReplyBack::default()).await
+}
+
+async fn messages_page(
+    state: &AppState,
+    me: &CurrentStaff,
+    reply_back: ReplyBack,
+) -> Result<Response, AppError> {
+    can_read(me)?;
+    let names = unit_names(state).await?;
     let rows = state
         .store
         .contributions("message", None, None, false)
@@ -611,14 +702,17 @@ async fn messages(State(state): State<AppState>, me: CurrentStaff) -> Result<Res
         .filter(|c| me.staff().sees_unit(c.unit_id))
         .map(|c| {
             let n = names.get(&c.unit_id).cloned().unwrap_or_default();
-            let m = can_manage(&me, c.unit_id);
+            let m = can_manage(me, c.unit_id);
             (c, n, m)
         })
         .collect();
-    Ok(render(&MessagesPage {
+    let status = crate::view::status_for(reply_back.0.is_none(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = render(&MessagesPage {
         me: Me::of(&me.0),
         rows,
-    }))
+        reply_back,
+    });
+    Ok((status, page).into_response())
 }
 
 // ---- supervision ----

@@ -156,6 +156,34 @@ async fn consultation_opinions_are_moderated_and_feedback_ends_it() {
     assert!(page.contains("按楼层分档") && page.contains("陈**"));
     assert!(!page.contains("13800138000") && !page.contains("陈大文"));
 
+    // A reply over 5,000 characters comes back on the consultation's page, beside its item,
+    // with what was typed; the published reply is left as it was.
+    let long = format!("感谢您的意见，{}", "已转交有关部门研究。".repeat(500));
+    let page = sent_back(
+        &editor,
+        app.url(&format!("/console/contributions/{}", opinions[0].id)),
+        &[
+            ("csrf", csrf.as_str()),
+            ("decision", "approve"),
+            ("reply", long.as_str()),
+        ],
+    )
+    .await;
+    let item = opinions[0].id;
+    assert!(page.contains(&format!(r#"id="reply-{item}-e""#)), "{page}");
+    assert!(
+        page.contains(&format!(r##"href="#reply-{item}""##)),
+        "{page}"
+    );
+    assert!(page.contains("5000"), "{page}");
+    assert!(page.contains(&long), "the reply as typed is kept");
+    assert!(page.contains("收到的意见"), "the consultation's own page");
+    let kept = app.store.contribution(item).await.unwrap().unwrap();
+    assert_eq!(
+        (kept.status.as_str(), kept.reply.as_str()),
+        ("approved", "")
+    );
+
     // Another unit's editor cannot moderate it.
     let (handler, hcsrf) = app.login("zjj-handler").await;
     let r = handler
@@ -286,6 +314,47 @@ async fn a_consultation_or_interview_with_mistakes_comes_back_with_them_beside_t
         "{page}"
     );
     assert!(page.contains("主持人：各位网友大家好……"), "{page}");
+}
+
+#[tokio::test]
+async fn a_message_reply_too_long_comes_back_in_the_message_box() {
+    let app = spawn_app().await;
+    let unit = app.store.unit_by_code("py-zjj").await.unwrap().unwrap();
+    let input = gongkai_store::engagement::ContributionInput {
+        subject: "加装电梯补贴".into(),
+        content: "请问补贴何时发放？".into(),
+        name: "市民".into(),
+        ..Default::default()
+    };
+    let m = app
+        .store
+        .contribute("message", 0, unit.id, &input, today())
+        .await
+        .unwrap();
+    let (editor, csrf) = app.login("zjj-editor").await;
+    let long = "补贴将于本月内发放。".repeat(600);
+    let page = sent_back(
+        &editor,
+        app.url(&format!("/console/contributions/{}", m.id)),
+        &[
+            ("csrf", csrf.as_str()),
+            ("decision", "approve"),
+            ("reply", long.as_str()),
+        ],
+    )
+    .await;
+    assert!(
+        page.contains("<h1>咨询建言</h1>"),
+        "the message box: {page}"
+    );
+    assert!(
+        page.contains(&format!(r#"id="reply-{}-e""#, m.id)),
+        "{page}"
+    );
+    assert!(page.contains(&long), "the reply as typed is kept");
+    let kept = app.store.contribution(m.id).await.unwrap().unwrap();
+    assert_eq!(kept.reply, "");
+    assert_ne!(kept.status, "approved");
 }
 
 #[tokio::test]
