@@ -248,12 +248,13 @@ pub async fn run(corpus: &Path, large: bool) -> Outcome {
     let index = std::sync::Arc::new(index);
     let c0 = cpu_seconds();
     let t0 = Instant::now();
-    // Storage and indexing side by side, as `gongkai import publications` runs them.
+    // Storage and indexing side by side, as `gongkai import publications` runs them (in its
+    // batches).
     let (stored, indexed) = index
         .follow_while(&store, async {
             let mut items = items.into_iter().peekable();
             while items.peek().is_some() {
-                let batch: Vec<_> = items.by_ref().take(5_000).collect();
+                let batch: Vec<_> = items.by_ref().take(crate::IMPORT_BATCH).collect();
                 let s = store.import_publications("bench", batch, today).await?;
                 if let Some(e) = s.errors.first() {
                     return Err(Failure(

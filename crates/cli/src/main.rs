@@ -957,8 +957,10 @@ async fn calendar(command: CalendarCommand) -> Outcome {
     }
 }
 
-/// Lines read and stored per transaction by the import.
-const IMPORT_BATCH: usize = 2000;
+/// Lines read and stored per transaction by the import (and by `bench-search`). The index
+/// follows committed batches; 5,000 instead of 2,000 made an import with its index about 5 %
+/// faster (fewer commits, and the index less often idle waiting for the next one).
+const IMPORT_BATCH: usize = 5000;
 
 /// The field a serde error names (`missing field `title``, `unknown field `x``), if any.
 fn serde_field(e: &serde_json::Error) -> String {
