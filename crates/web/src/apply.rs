@@ -58,10 +58,7 @@ async fn apply_form(
     input: ApplicationInput,
     errors: Errors,
 ) -> Result<Response, AppError> {
-    let status = crate::view::status_for(
-        errors.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-    );
+    let accepted = errors.is_empty();
     let units = state
         .store
         .units()
@@ -90,7 +87,7 @@ async fn apply_form(
         forms: options(&FORMS),
         deliveries: options(&DELIVERIES),
     };
-    Ok((status, render(&page)).into_response())
+    Ok(crate::view::form_page(render(&page), accepted))
 }
 
 async fn apply_page(State(state): State<AppState>) -> Result<Response, AppError> {

@@ -337,10 +337,7 @@ async fn unit_form(
         .filter(|u| u.code != code)
         .map(|u| (u.code, u.name))
         .collect();
-    let status = crate::view::status_for(
-        errors.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-    );
+    let accepted = errors.is_empty();
     let versions = match state.store.unit_by_code(code).await? {
         Some(u) => state.store.guide_versions(u.id).await?,
         None => Vec::new(),
@@ -359,7 +356,7 @@ async fn unit_form(
         readonly,
         notice,
     });
-    Ok((status, page).into_response())
+    Ok(crate::view::form_page(page, accepted))
 }
 
 async fn new_unit(State(state): State<AppState>, me: CurrentStaff) -> Result<Response, AppError> {
@@ -503,10 +500,7 @@ async fn staff_form(
     input: StaffInput,
     errors: Errors,
 ) -> Result<Response, AppError> {
-    let status = crate::view::status_for(
-        errors.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-    );
+    let accepted = errors.is_empty();
     let units = state
         .store
         .units()
@@ -524,7 +518,7 @@ async fn staff_form(
         units,
         roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
     });
-    Ok((status, page).into_response())
+    Ok(crate::view::form_page(page, accepted))
 }
 
 async fn new_staff(State(state): State<AppState>, me: CurrentStaff) -> Result<Response, AppError> {
@@ -661,12 +655,8 @@ async fn calendar_page(
             kind_label: e.kind.label(),
         })
         .collect();
-    let status = crate::view::status_for(
-        error.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-    );
-    Ok((
-        status,
+    let accepted = error.is_empty();
+    Ok(crate::view::form_page(
         render(&CalendarPage {
             me: Me::of(&me.0),
             years,
@@ -675,8 +665,8 @@ async fn calendar_page(
             error,
             notice,
         }),
-    )
-        .into_response())
+        accepted,
+    ))
 }
 
 async fn calendar(

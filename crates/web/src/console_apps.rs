@@ -244,10 +244,7 @@ async fn register_form(
         .filter(|u| me.staff().sees_unit(u.id))
         .map(|u| (u.code, u.name))
         .collect();
-    let status = crate::view::status_for(
-        errors.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-    );
+    let accepted = errors.is_empty();
     let page = RegisterPage {
         me: Me::of(&me.0),
         input,
@@ -272,7 +269,7 @@ async fn register_form(
             .map(|c| (c.label(), c.receipt_rule()))
             .collect(),
     };
-    Ok((status, render(&page)).into_response())
+    Ok(crate::view::form_page(render(&page), accepted))
 }
 
 async fn register_page(
@@ -490,11 +487,8 @@ async fn application_view(
         labels,
         app,
     };
-    let status = crate::view::status_for(
-        error.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-    );
-    Ok((status, render(&page)).into_response())
+    let accepted = error.is_empty();
+    Ok(crate::view::form_page(render(&page), accepted))
 }
 
 fn outcome_option(o: &gongkai_core::taxonomy::Outcome) -> String {
@@ -706,12 +700,8 @@ async fn answer_editor(
             .await?
         }
     };
-    let status = crate::view::status_for(
-        error.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-    );
-    Ok((
-        status,
+    let accepted = error.is_empty();
+    Ok(crate::view::form_page(
         render(&AnswerPage {
             me: Me::of(&me.0),
             outcome_label: outcome_option(o),
@@ -726,8 +716,8 @@ async fn answer_editor(
             error,
             app,
         }),
-    )
-        .into_response())
+        accepted,
+    ))
 }
 
 async fn answer_page(

@@ -11,7 +11,6 @@ use crate::view::{Errors, Me, Options, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
@@ -173,10 +172,7 @@ async fn engagement_page(
             .filter(|c| c.status == "pending" && sees(c.unit_id))
             .count();
     }
-    let status = crate::view::status_for(
-        forms.consultation_errors.is_empty() && forms.interview_errors.is_empty(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    );
+    let accepted = forms.consultation_errors.is_empty() && forms.interview_errors.is_empty();
     let page = EngagementPage {
         me: Me::of(&me.0),
         units: state
@@ -214,7 +210,7 @@ async fn engagement_page(
         today: day.to_string(),
         forms,
     };
-    Ok((status, render(&page)).into_response())
+    Ok(crate::view::form_page(render(&page), accepted))
 }
 
 /// Draft the announcement of a consultation or interview in the unit's column for them; it goes
@@ -350,10 +346,7 @@ async fn consultation_page(
         Some(id) => state.store.publication(id).await?,
         None => None,
     };
-    let status = crate::view::status_for(
-        errors.is_empty() && reply_back.0.is_none(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    );
+    let accepted = errors.is_empty() && reply_back.0.is_none();
     let page = render(&ConsultationPage {
         me: Me::of(&me.0),
         announcement,
@@ -368,7 +361,7 @@ async fn consultation_page(
         errors,
         reply_back,
     });
-    Ok((status, page).into_response())
+    Ok(crate::view::form_page(page, accepted))
 }
 
 /// A form's store failure as messages beside its fields: what was invalid, or why it was
@@ -526,10 +519,7 @@ async fn interview_page(
         Some(id) => state.store.publication(id).await?,
         None => None,
     };
-    let status = crate::view::status_for(
-        errors.is_empty() && reply_back.0.is_none(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    );
+    let accepted = errors.is_empty() && reply_back.0.is_none();
     let page = render(&InterviewPage {
         me: Me::of(&me.0),
         announcement,
@@ -543,7 +533,7 @@ async fn interview_page(
         errors,
         reply_back,
     });
-    Ok((status, page).into_response())
+    Ok(crate::view::form_page(page, accepted))
 }
 
 #[derive(Deserialize, Default)]
@@ -706,13 +696,13 @@ async fn messages_page(
             (c, n, m)
         })
         .collect();
-    let status = crate::view::status_for(reply_back.0.is_none(), StatusCode::UNPROCESSABLE_ENTITY);
+    let accepted = reply_back.0.is_none();
     let page = render(&MessagesPage {
         me: Me::of(&me.0),
         rows,
         reply_back,
     });
-    Ok((status, page).into_response())
+    Ok(crate::view::form_page(page, accepted))
 }
 
 // ---- supervision ----
@@ -852,7 +842,7 @@ async fn supervision_page(
             notices.push((n, tasks));
         }
     }
-    let status = crate::view::status_for(sent.errors.is_empty(), StatusCode::UNPROCESSABLE_ENTITY);
+    let accepted = sent.errors.is_empty();
     let pairs = |list: &[(&str, &str)]| -> Options {
         list.iter()
             .map(|(k, l)| (k.to_string(), l.to_string()))
@@ -894,7 +884,7 @@ async fn supervision_page(
         service_kinds: pairs(&SERVICE_KINDS),
         sent,
     });
-    Ok((status, page).into_response())
+    Ok(crate::view::form_page(page, accepted))
 }
 
 async fn supervision_action(
@@ -1099,7 +1089,7 @@ async fn inspection_page(
             Vec::new(),
         )
     });
-    let status = crate::view::status_for(errors.is_empty(), StatusCode::UNPROCESSABLE_ENTITY);
+    let accepted = errors.is_empty();
     let page = render(&InspectionPage {
         me: Me::of(&me.0),
         is_office: me.staff().role() == Role::OfficeAdmin,
@@ -1110,7 +1100,7 @@ async fn inspection_page(
         chosen,
         errors,
     });
-    Ok((status, page).into_response())
+    Ok(crate::view::form_page(page, accepted))
 }
 
 async fn issue_notice(

@@ -253,11 +253,8 @@ async fn columns_view(
         notice,
         unit,
     };
-    let status = crate::view::status_for(
-        page.error.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-    );
-    Ok((status, render(&page)).into_response())
+    let accepted = page.error.is_empty();
+    Ok(crate::view::form_page(render(&page), accepted))
 }
 
 async fn columns_page(
@@ -456,10 +453,7 @@ async fn form_page(
     attachments: Vec<AttachmentInfo>,
     errors: Errors,
 ) -> Result<Response, AppError> {
-    let status = crate::view::status_for(
-        errors.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-    );
+    let accepted = errors.is_empty();
     let page = FormPage {
         me: Me::of(&me.0),
         nodes: state.store.column_tree(unit.id, false).await?,
@@ -473,7 +467,7 @@ async fn form_page(
         attachments,
         errors,
     };
-    Ok((status, render(&page)).into_response())
+    Ok(crate::view::form_page(render(&page), accepted))
 }
 
 fn require_editor(me: &CurrentStaff) -> Result<(), AppError> {
@@ -772,8 +766,12 @@ async fn detail_view(
         notice,
         p,
     };
-    let code = crate::view::status_for(page.error.is_empty(), axum::http::StatusCode::CONFLICT);
-    Ok((code, render(&page)).into_response())
+    let accepted = page.error.is_empty();
+    Ok(crate::view::form_page_or(
+        render(&page),
+        accepted,
+        axum::http::StatusCode::CONFLICT,
+    ))
 }
 
 async fn detail(
@@ -946,10 +944,7 @@ async fn normative_view(
     input: NormativeInput,
     errors: Errors,
 ) -> Result<Response, AppError> {
-    let status = crate::view::status_for(
-        errors.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-    );
+    let accepted = errors.is_empty();
     let page = NormativePage {
         me: Me::of(&me.0),
         docs: state.store.normative_documents(Some(unit.id)).await?,
@@ -967,7 +962,7 @@ async fn normative_view(
         is_office: me.staff().role() == Role::OfficeAdmin,
         unit,
     };
-    Ok((status, render(&page)).into_response())
+    Ok(crate::view::form_page(render(&page), accepted))
 }
 
 async fn normative(
@@ -1080,7 +1075,7 @@ async fn campaign_view(
         .filter(|d| me.staff().sees_unit(d.unit_id))
         .take(200)
         .collect();
-    let status = crate::view::status_for(error.is_empty(), axum::http::StatusCode::CONFLICT);
+    let accepted = error.is_empty();
     let page = CampaignPage {
         me: Me::of(&me.0),
         adjusted: reviews.iter().filter(|r| r.changed()).count(),
@@ -1092,7 +1087,11 @@ async fn campaign_view(
         error,
         is_office: me.staff().role() == Role::OfficeAdmin,
     };
-    Ok((status, render(&page)).into_response())
+    Ok(crate::view::form_page_or(
+        render(&page),
+        accepted,
+        axum::http::StatusCode::CONFLICT,
+    ))
 }
 
 async fn campaign(
@@ -1169,10 +1168,7 @@ async fn decisions_view(
     year: i32,
     error: String,
 ) -> Result<Response, AppError> {
-    let status = crate::view::status_for(
-        error.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-    );
+    let accepted = error.is_empty();
     let page = DecisionsPage {
         me: Me::of(&me.0),
         rows: state.store.decision_counts(year, Some(unit.id)).await?,
@@ -1183,7 +1179,7 @@ async fn decisions_view(
         unit,
         error,
     };
-    Ok((status, render(&page)).into_response())
+    Ok(crate::view::form_page(render(&page), accepted))
 }
 
 async fn decisions(
@@ -1288,10 +1284,7 @@ async fn catalogs_view(
             .unwrap_or_default();
         rows.push((unit, c, n));
     }
-    let status = crate::view::status_for(
-        error.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-    );
+    let accepted = error.is_empty();
     let page = CatalogsPage {
         me: Me::of(&me.0),
         rows,
@@ -1300,7 +1293,7 @@ async fn catalogs_view(
         year: today().year(),
         error,
     };
-    Ok((status, render(&page)).into_response())
+    Ok(crate::view::form_page(render(&page), accepted))
 }
 
 #[derive(Deserialize, Default)]

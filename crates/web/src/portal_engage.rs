@@ -10,7 +10,7 @@ use crate::view::{Errors, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use gongkai_store::StoreError;
 use gongkai_store::auth::random_token;
@@ -138,10 +138,7 @@ async fn consultation_page(
 ) -> Result<Response, AppError> {
     let c = announced_consultation(state, id).await?;
     let day = today();
-    let status = crate::view::status_for(
-        errors.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-    );
+    let accepted = errors.is_empty();
     let page = ConsultationPage {
         site_name: site_name(state).await?,
         stage: c.stage(day),
@@ -156,7 +153,7 @@ async fn consultation_page(
         thanks,
         c,
     };
-    Ok((status, render(&page)).into_response())
+    Ok(crate::view::form_page(render(&page), accepted))
 }
 
 async fn consultation(
@@ -230,10 +227,7 @@ async fn interview_page(
     thanks: bool,
 ) -> Result<Response, AppError> {
     let v = announced_interview(state, id).await?;
-    let status = crate::view::status_for(
-        errors.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-    );
+    let accepted = errors.is_empty();
     let page = InterviewPage {
         site_name: site_name(state).await?,
         asking: today() <= v.scheduled_on,
@@ -247,7 +241,7 @@ async fn interview_page(
         thanks,
         v,
     };
-    Ok((status, render(&page)).into_response())
+    Ok(crate::view::form_page(render(&page), accepted))
 }
 
 async fn interview(
@@ -313,10 +307,7 @@ async fn messages_page(
     errors: Errors,
     thanks: bool,
 ) -> Result<Response, AppError> {
-    let status = crate::view::status_for(
-        errors.is_empty(),
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-    );
+    let accepted = errors.is_empty();
     let page = MessagesPage {
         site_name: site_name(state).await?,
         units: state
@@ -339,7 +330,7 @@ async fn messages_page(
         errors,
         thanks,
     };
-    Ok((status, render(&page)).into_response())
+    Ok(crate::view::form_page(render(&page), accepted))
 }
 
 async fn messages(State(state): State<AppState>) -> Result<Response, AppError> {

@@ -466,9 +466,19 @@ pub fn download(info: &gongkai_store::files::AttachmentInfo, data: Vec<u8>) -> R
         .into_response()
 }
 
-/// 200 when a page has nothing to report, else the status that says what went wrong.
-pub fn status_for(ok: bool, failure: StatusCode) -> StatusCode {
-    if ok { StatusCode::OK } else { failure }
+/// A form's page as answered: 422 when what was sent came back with mistakes (shown beside
+/// the fields), so that browsers and tests see it failed.
+pub fn form_page(page: Response, accepted: bool) -> Response {
+    form_page_or(page, accepted, StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+/// [`form_page`] with another status for what was not accepted. A page that could not be
+/// rendered keeps its 500 (a status put before it in a tuple would have replaced it).
+pub fn form_page_or(mut page: Response, accepted: bool, failure: StatusCode) -> Response {
+    if !accepted && page.status() == StatusCode::OK {
+        *page.status_mut() = failure;
+    }
+    page
 }
 
 /// Text made safe to put into XML (SVG, RSS, the sitemap) with the named entities.
@@ -484,4 +494,28 @@ pub fn escape(s: &str) -> String {
     askama::filters::escape(s, askama::filters::Html)
         .map(|e| e.to_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_page_says_422_for_mistakes_and_keeps_a_500() {
+        let page = || Html("<p>表单</p>").into_response();
+        assert_eq!(form_page(page(), true).status(), StatusCode::OK);
+        assert_eq!(
+            form_page(page(), false).status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            form_page_or(page(), false, StatusCode::CONFLICT).status(),
+            StatusCode::CONFLICT
+        );
+        let broken = (StatusCode::INTERNAL_SERVER_ERROR, "系统错误").into_response();
+        assert_eq!(
+            form_page(broken, false).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
 }
