@@ -317,7 +317,7 @@ async fn a_consultation_or_interview_with_mistakes_comes_back_with_them_beside_t
 }
 
 #[tokio::test]
-async fn a_message_reply_too_long_comes_back_in_the_message_box() {
+async fn a_reply_too_long_comes_back_in_the_message_box_or_on_the_interview() {
     let app = spawn_app().await;
     let unit = app.store.unit_by_code("py-zjj").await.unwrap().unwrap();
     let input = gongkai_store::engagement::ContributionInput {
@@ -355,6 +355,39 @@ async fn a_message_reply_too_long_comes_back_in_the_message_box() {
     let kept = app.store.contribution(m.id).await.unwrap().unwrap();
     assert_eq!(kept.reply, "");
     assert_ne!(kept.status, "approved");
+
+    // A question to an interview comes back on the interview's page.
+    let interview = gongkai_store::engagement::InterviewInput {
+        title: "加装电梯政策在线访谈".into(),
+        scheduled_on: today().to_string(),
+        ..Default::default()
+    };
+    let v = app
+        .store
+        .create_interview("test", unit.id, &interview, None)
+        .await
+        .unwrap();
+    let q = app
+        .store
+        .contribute("question", v.id, unit.id, &input, today())
+        .await
+        .unwrap();
+    let page = sent_back(
+        &editor,
+        app.url(&format!("/console/contributions/{}", q.id)),
+        &[
+            ("csrf", csrf.as_str()),
+            ("decision", "approve"),
+            ("reply", long.as_str()),
+        ],
+    )
+    .await;
+    assert!(page.contains("<h1>加装电梯政策在线访谈</h1>"), "{page}");
+    assert!(
+        page.contains(&format!(r#"id="reply-{}-e""#, q.id)),
+        "{page}"
+    );
+    assert!(page.contains(&long));
 }
 
 #[tokio::test]
