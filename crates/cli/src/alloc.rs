@@ -10,8 +10,9 @@ use std::ffi::{c_int, c_void};
 const PURGE_DELAY: mi::mi_option_t = 15;
 const PURGE_DELAY_DEFAULT: std::ffi::c_long = 10;
 
-/// Set up before anything else runs (no thread started, no database opened).
-pub fn init() {
+/// Set up before anything else runs (no thread started, no database opened). Returns whether
+/// SQLite took mimalloc (said in the log once logging is set up).
+pub fn init() -> bool {
     // Memory a bulk import frees (a search segment's 100 MB of postings, a batch of rows) is
     // needed again a moment later: returned to the system after 10 ms, every page of it was
     // faulted in and zeroed again. Kept for a second instead.
@@ -21,7 +22,7 @@ pub fn init() {
             mi::mi_option_set(PURGE_DELAY, 1_000);
         }
     }
-    sqlite_uses_mimalloc();
+    sqlite_uses_mimalloc()
 }
 
 unsafe extern "C" fn sqlite_malloc(n: c_int) -> *mut c_void {
@@ -73,7 +74,7 @@ static SQLITE_MEMORY: Methods = Methods(libsqlite3_sys::sqlite3_mem_methods {
 
 /// Give SQLite mimalloc. Must run before SQLite is first used (it is then refused, and SQLite
 /// keeps the C library's malloc: slower, nothing else).
-fn sqlite_uses_mimalloc() {
+fn sqlite_uses_mimalloc() -> bool {
     // SAFETY: called once, from `main` before any other thread exists or any connection is
     // opened; the methods live for the whole process.
     let rc = unsafe {
@@ -82,9 +83,7 @@ fn sqlite_uses_mimalloc() {
             &SQLITE_MEMORY.0 as *const libsqlite3_sys::sqlite3_mem_methods,
         )
     };
-    if rc != libsqlite3_sys::SQLITE_OK {
-        tracing::debug!("SQLite keeps its own allocator (sqlite3_config: {rc})");
-    }
+    rc == libsqlite3_sys::SQLITE_OK
 }
 
 #[cfg(test)]

@@ -453,9 +453,12 @@ mod bench_search;
 mod report_check;
 
 fn main() -> ExitCode {
-    alloc::init();
+    let sqlite_on_mimalloc = alloc::init();
     let cli = Cli::parse();
     init_logging();
+    if !sqlite_on_mimalloc {
+        tracing::debug!("SQLite keeps the C library's allocator (it was in use before main)");
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
