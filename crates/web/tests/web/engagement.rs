@@ -159,16 +159,7 @@ async fn consultation_opinions_are_moderated_and_feedback_ends_it() {
     // A reply over 5,000 characters comes back on the consultation's page, beside its item,
     // with what was typed; the published reply is left as it was.
     let long = format!("感谢您的意见，{}", "已转交有关部门研究。".repeat(500));
-    let page = sent_back(
-        &editor,
-        app.url(&format!("/console/contributions/{}", opinions[0].id)),
-        &[
-            ("csrf", csrf.as_str()),
-            ("decision", "approve"),
-            ("reply", long.as_str()),
-        ],
-    )
-    .await;
+    let page = approval_sent_back(&app, &editor, &csrf, opinions[0].id, &long).await;
     let item = opinions[0].id;
     assert!(page.contains(&format!(r#"id="reply-{item}-e""#)), "{page}");
     assert!(
@@ -230,6 +221,22 @@ async fn sent_back(client: &reqwest::Client, url: String, form: &[(&str, &str)])
     let r = client.post(url).form(form).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     r.text().await.unwrap()
+}
+
+/// An approval of contribution `item` with `reply`, which must come back with its mistakes.
+async fn approval_sent_back(
+    app: &App,
+    editor: &reqwest::Client,
+    csrf: &str,
+    item: i64,
+    reply: &str,
+) -> String {
+    sent_back(
+        editor,
+        app.url(&format!("/console/contributions/{item}")),
+        &[("csrf", csrf), ("decision", "approve"), ("reply", reply)],
+    )
+    .await
 }
 
 #[tokio::test]
@@ -333,16 +340,7 @@ async fn a_reply_too_long_comes_back_in_the_message_box_or_on_the_interview() {
         .unwrap();
     let (editor, csrf) = app.login("zjj-editor").await;
     let long = "补贴将于本月内发放。".repeat(600);
-    let page = sent_back(
-        &editor,
-        app.url(&format!("/console/contributions/{}", m.id)),
-        &[
-            ("csrf", csrf.as_str()),
-            ("decision", "approve"),
-            ("reply", long.as_str()),
-        ],
-    )
-    .await;
+    let page = approval_sent_back(&app, &editor, &csrf, m.id, &long).await;
     assert!(
         page.contains("<h1>咨询建言</h1>"),
         "the message box: {page}"
@@ -372,16 +370,7 @@ async fn a_reply_too_long_comes_back_in_the_message_box_or_on_the_interview() {
         .contribute("question", v.id, unit.id, &input, today())
         .await
         .unwrap();
-    let page = sent_back(
-        &editor,
-        app.url(&format!("/console/contributions/{}", q.id)),
-        &[
-            ("csrf", csrf.as_str()),
-            ("decision", "approve"),
-            ("reply", long.as_str()),
-        ],
-    )
-    .await;
+    let page = approval_sent_back(&app, &editor, &csrf, q.id, &long).await;
     assert!(page.contains("<h1>加装电梯政策在线访谈</h1>"), "{page}");
     assert!(
         page.contains(&format!(r#"id="reply-{}-e""#, q.id)),
