@@ -134,6 +134,8 @@ async fn the_public_form_checks_every_field_and_keeps_the_input() {
         let err = between(&html, &format!("id=\"e-{field}\">"), "<");
         assert!(err.contains(words), "{field}: {err}");
     }
+    // The summary above the form links to each field.
+    assert!(html.contains(r##"<a href="#f-phone">"##), "{html}");
     assert!(html.contains("value=\"张小明\""), "input kept");
     assert!(
         app.store
