@@ -75,7 +75,7 @@ pub fn read_corpus(path: &Path) -> Result<Vec<Article>, Failure> {
     let file = std::fs::File::open(path)
         .map_err(|e| Failure(2, format!("无法读取语料 {}：{e}", path.display())))?;
     let reader = std::io::BufReader::new(flate2::read::GzDecoder::new(file));
-    let today = chrono::Utc::now().date_naive();
+    let today = gongkai_core::clock::today();
     let mut out = Vec::new();
     for (n, line) in reader.lines().enumerate() {
         let line = line.map_err(|e| Failure(2, format!("语料第 {} 行无法读取：{e}", n + 1)))?;
@@ -242,7 +242,7 @@ pub async fn run(corpus: &Path, large: bool) -> Outcome {
             )
         })
         .collect();
-    let today = chrono::Utc::now().date_naive();
+    let today = gongkai_core::clock::today();
     let index_dir = scratch.path().join("search");
     let (index, _) = Search::open(&index_dir).map_err(|e| Failure(2, e.to_string()))?;
     let index = std::sync::Arc::new(index);

@@ -1029,7 +1029,7 @@ async fn import_publications(
         .filter(|(_, l)| !l.is_empty())
         .collect();
     let total = lines.len();
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = gongkai_core::clock::today();
     let (mut inserted, mut present, mut refused) = (0, 0, 0);
     let mut errors: Vec<String> = Vec::new();
     let mut done = 0;
@@ -1289,7 +1289,7 @@ async fn bench(db: DbArgs, seconds: u64, concurrency: usize) -> Outcome {
 fn scan(files: &[PathBuf]) -> Outcome {
     // A malformed file must read as "unreadable", not print a panic: the PDF reader can panic.
     std::panic::set_hook(Box::new(|_| {}));
-    let today = chrono::Utc::now().date_naive();
+    let today = gongkai_core::clock::today();
     let (mut found, mut unreadable) = (0usize, 0usize);
     for file in files {
         let name = file.display().to_string();

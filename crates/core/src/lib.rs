@@ -5,6 +5,7 @@
 pub mod application;
 pub mod audit;
 pub mod calendar;
+pub mod clock;
 pub mod deadline;
 pub mod fees;
 pub mod files;

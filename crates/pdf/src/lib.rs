@@ -182,7 +182,8 @@ impl World for Doc {
     }
 
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
-        let now = chrono::Utc::now().date_naive();
+        // The date in China, as gongkai_core::clock reckons it (this crate stands alone).
+        let now = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
         use chrono::Datelike;
         Datetime::from_ymd(now.year(), now.month() as u8, now.day() as u8)
     }

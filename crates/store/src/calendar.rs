@@ -1,7 +1,7 @@
 //! The working-day calendar as the office keeps it: built in for 2019–2026, replaced year by year
 //! by importing a newer notice (same CSV form as shared/domain/holidays-cn.csv).
 
-use crate::{Result, Store, Tx, audit, on_pool, on_tx};
+use crate::{Result, Store, StoreError, Tx, audit, on_pool, on_tx};
 use chrono::NaiveDate;
 use gongkai_core::calendar::{BUILTIN_CSV, parse_csv};
 use gongkai_core::{Calendar, CalendarEntry, DayKind};
@@ -21,15 +21,25 @@ impl Store {
     pub async fn calendar(&self) -> Result<Calendar> {
         let rows = on_pool!(self, p => sqlx::query_as::<_, DayRow>(
             "SELECT day, name, kind, notice FROM calendar_days ORDER BY day").fetch_all(p).await?);
+        // A row that does not read as a day off or a make-up working day is an error, never a
+        // guess: a wrong guess would move every deadline silently.
         let entries = rows
             .into_iter()
-            .map(|r| CalendarEntry {
-                date: r.day,
-                name: r.name,
-                kind: DayKind::parse(&r.kind).unwrap_or(DayKind::Off),
-                notice: r.notice,
+            .map(|r| {
+                let kind = DayKind::parse(&r.kind).ok_or_else(|| {
+                    StoreError::Internal(format!(
+                        "calendar_days 中 {} 的类型“{}”无法识别",
+                        r.day, r.kind
+                    ))
+                })?;
+                Ok(CalendarEntry {
+                    date: r.day,
+                    name: r.name,
+                    kind,
+                    notice: r.notice,
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>>>()?;
         Ok(Calendar::from_entries(entries))
     }
 

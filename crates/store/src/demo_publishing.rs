@@ -458,7 +458,7 @@ impl Store {
     /// The district government's and its office's documents of 2018, re-evaluated in 2021
     /// (30 + 58, 8 re-labelled), documents of 2021, and the decision counts of table 二.
     async fn create_demo_normative(&self, g: &mut Gen, units: &[crate::units::Unit]) -> Result<()> {
-        let today = chrono::Utc::now().date_naive();
+        let today = gongkai_core::clock::today();
         let by_code = |code: &str| units.iter().find(|u| u.code == code).map(|u| u.id);
         let (Some(gov), Some(office)) = (by_code("py"), by_code("py-zfb")) else {
             return Ok(());

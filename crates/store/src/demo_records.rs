@@ -4,14 +4,14 @@
 //! 18 reconsiderations (15 · 0 · 2 · 1) and 10 lawsuits (3 · 0 · 4 · 3); 20560元 of fees, all
 //! collected by 区住房城乡建设局. Every application goes through the same checks as a real one.
 
-use crate::applications::{ApplicationInput, NewCase};
+use crate::actor::Actor;
+use crate::applications::{AnswerInput, ApplicationInput, NewCase};
 use crate::{Result, Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use gongkai_core::Calendar;
 use gongkai_core::application::{Channel, Event};
 use gongkai_core::fees::{FeeMethod, pages_fee};
 use gongkai_core::ids::{credit_code_check_char, id_check_char};
-use gongkai_core::letters::{LetterContext, answer_letter};
 use gongkai_core::taxonomy::ApplicantType;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -403,6 +403,12 @@ fn plans(cal: &Calendar, g: &mut Gen) -> Vec<Plan> {
     plans
 }
 
+/// What a 部分公开 answer of the demo withholds, and why.
+const WITHHELD: &str = "材料中涉及的第三方自然人姓名、身份证号码、联系电话等个人信息，公开会对第三方合法权益造成损害，根据《中华人民共和国政府信息公开条例》第十五条的规定不予公开";
+
+/// Why the demo's 其他 (6.3) applications were no longer handled.
+const WITHDRAWN: &str = "您于本机关答复前书面撤回了该政府信息公开申请";
+
 /// Review cases: (kind, result, year filed, decided in the same year).
 const CASES: &[(&str, &str, i32, bool)] = &[
     ("reconsideration", "upheld", 2021, true),
@@ -456,7 +462,7 @@ impl Store {
             rng: StdRng::seed_from_u64(2021),
             n: 0,
         };
-        let gov = self.root_unit().await?.map(|u| u.name).unwrap_or_default();
+        let demo = Actor::system("demo");
         let handler = self.staff_by_username("zjj-handler").await?.map(|s| s.id);
         let mut answered: Vec<(i64, NaiveDate, &'static str)> = Vec::new();
         for p in plans(&cal, &mut g) {
@@ -471,34 +477,36 @@ impl Store {
             if p.unit == "py-zjj" {
                 self.assign_handler("demo", app.id, handler).await?;
             }
+            // Through the same commands as staff, each on the day it happened.
             for e in evs.into_iter().skip(usize::from(received.is_some())) {
                 let on = e.on();
-                self.add_event_on(&cal, "demo", app.id, e, on).await?;
-            }
-            let concluded = self.application(app.id).await?.and_then(|a| a.concluded_on);
-            if let Some(on) = concluded {
-                let (title, body) = answer_letter(
-                    &LetterContext {
-                        applicant_name: &app.applicant_name,
-                        tracking_code: &app.tracking_code,
-                        received_on: Some(p.received),
-                        info_description: &app.info_description,
-                        unit_name: &app.unit_name,
-                        government_name: &gov,
-                        issued_on: on,
-                    },
-                    p.outcome,
-                );
-                self.issue_letter("demo", app.id, "answer", &title, &body, on)
-                    .await?;
-                answered.push((app.id, on, p.outcome));
+                match e {
+                    Event::Answered { outcome, .. } => {
+                        let (title, body) = self.draft_answer(&app, &outcome, on).await?;
+                        let answer = AnswerInput {
+                            body: Some(
+                                body.replace("［请写明不予公开的内容及理由］", WITHHELD)
+                                    .replace("［请写明不再处理的原因及依据］", WITHDRAWN),
+                            ),
+                            title: Some(title),
+                            outcome,
+                            on,
+                            override_reason: String::new(),
+                        };
+                        self.answer_on(&cal, &demo, app.id, &answer, on).await?;
+                        answered.push((app.id, on, p.outcome));
+                    }
+                    e => {
+                        self.record_event_on(&cal, &demo, app.id, e, on).await?;
+                    }
+                }
             }
         }
         // Cases are brought against refusals, answered well before the filing.
         let mut candidates: Vec<&(i64, NaiveDate, &str)> =
             answered.iter().filter(|(_, _, o)| *o != "1").collect();
         candidates.shuffle(&mut g.rng);
-        let today = chrono::Utc::now().date_naive();
+        let today = gongkai_core::clock::today();
         for (kind, result, year, decided) in CASES {
             let Some(pos) = candidates
                 .iter()

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+pub mod actor;
 pub mod applications;
 pub mod audit;
 pub mod auth;
@@ -114,6 +115,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0}")]
     Refused(String),
+    /// The person acting may not do this (their role or unit).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("数据库错误：{0}")]
     Db(#[from] sqlx::Error),
     #[error("数据库迁移失败：{0}")]
@@ -146,6 +150,7 @@ impl StoreError {
                 | StoreError::NotFound(_)
                 | StoreError::Conflict(_)
                 | StoreError::Refused(_)
+                | StoreError::Forbidden(_)
         )
     }
 }

@@ -1235,11 +1235,19 @@ impl Store {
             "UPDATE publications SET status = $1, published_on = COALESCE($2, published_on), updated_at = $3 WHERE id = $4")
             .bind(next.as_str()).bind(published_on).bind(now()).bind(id)
             .execute(c).await?.rows_affected());
+        // Findings at a content review are noted for the secrecy review, which alone may let
+        // them through with a reason: only that is an override.
+        let overridden = r.passed && !r.findings.is_empty() && !override_reason.is_empty();
         let full_note = if r.passed && !r.findings.is_empty() {
             format!(
-                "{note}{}检查发现：{}；公开理由：{override_reason}",
+                "{note}{}检查发现：{}{}",
                 if note.is_empty() { "" } else { "。" },
-                r.findings.join("；")
+                r.findings.join("；"),
+                if overridden {
+                    format!("；公开理由：{override_reason}")
+                } else {
+                    String::new()
+                }
             )
         } else {
             note.to_string()
@@ -1270,7 +1278,7 @@ impl Store {
                     "note": full_note}),
         )
         .await?;
-        if r.passed && !r.findings.is_empty() {
+        if overridden {
             audit::append(
                 &mut tx,
                 &actor,

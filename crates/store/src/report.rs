@@ -316,7 +316,7 @@ impl Store {
     pub async fn report_years(&self) -> Result<Vec<i32>> {
         let first: Option<(Option<NaiveDate>,)> = on_pool!(self, p => sqlx::query_as(
             "SELECT MIN(on_date) FROM application_events WHERE kind = 'received'").fetch_optional(p).await?);
-        let last = chrono::Utc::now().year() - 1;
+        let last = gongkai_core::clock::today().year() - 1;
         Ok(match first.and_then(|(d,)| d) {
             Some(d) => (d.year()..=last).rev().collect(),
             None => Vec::new(),

@@ -23,7 +23,7 @@ pub fn say_skipped(what: &str, why: &str) {
 /// date they run. Real installations import the State Council's notice instead.
 pub async fn cover_coming_years(store: &Store) -> Result<()> {
     use chrono::Datelike;
-    let this_year = chrono::Utc::now().year();
+    let this_year = gongkai_core::clock::today().year();
     let cal = store.calendar().await?;
     let mut entries = Vec::new();
     for year in this_year..=this_year + 2 {

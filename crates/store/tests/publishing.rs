@@ -132,8 +132,13 @@ async fn three_reviews_by_other_people_then_secrecy_then_published() {
     assert!(refused(e).contains("两级审核"));
     let r2 = staff(&store, "zjj-reviewer2").await;
     let leader = staff(&store, "zjj-leader").await;
+    // Findings at a content review are noted, not overridden: only the secrecy review decides.
+    let noted = ReviewInput {
+        findings: vec!["正文：居民身份证号码 1101**********002X".into()],
+        ..pass()
+    };
     store
-        .review_publication(&r2, p.id, &pass(), today)
+        .review_publication(&r2, p.id, &noted, today)
         .await
         .unwrap();
     let p = store
@@ -175,11 +180,12 @@ async fn three_reviews_by_other_people_then_secrecy_then_published() {
         .audit_list(Some("publication:"), 500, 0)
         .await
         .unwrap();
-    assert!(
-        audit
-            .iter()
-            .any(|e| e.action == "publication.scan_override")
-    );
+    let overrides: Vec<_> = audit
+        .iter()
+        .filter(|e| e.action == "publication.scan_override")
+        .collect();
+    assert_eq!(overrides.len(), 1, "one override, the secrecy review's");
+    assert!(overrides[0].after_json.contains("依法应予公开"));
     assert!(
         audit
             .iter()

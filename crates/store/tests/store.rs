@@ -526,9 +526,10 @@ async fn an_extension_recorded_later_counts_in_the_on_time_figure() {
             .unwrap();
         ids.push(s.application.id);
     }
+    let t = gongkai_store::actor::Actor::system("t");
     store
-        .add_event(
-            "t",
+        .record_event(
+            &t,
             ids[0],
             Event::Extended {
                 on: d(3, 20),
@@ -540,8 +541,8 @@ async fn an_extension_recorded_later_counts_in_the_on_time_figure() {
         .unwrap();
     for id in &ids {
         store
-            .add_event(
-                "t",
+            .record_event(
+                &t,
                 *id,
                 Event::Answered {
                     on: d(4, 20),

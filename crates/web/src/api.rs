@@ -10,48 +10,103 @@ use gongkai_core::CalendarError;
 use gongkai_core::calendar::parse_date;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+/// The document's frame: its title and the areas (tags) its routes are filed under. The routes
+/// themselves are added where they are registered ([`api_router`]), so the document cannot
+/// miss one.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "gongkai API",
-        description = "政务公开系统的开放接口（JSON）。",
+        description = "政务公开系统的开放接口（JSON）。工作人员接口使用工作台的登录会话，修改类请求需在 X-CSRF-Token 头中提供会话的 CSRF 令牌。出错时返回 {\"error\": \"…\"}；输入有误时返回 422 和 {\"error\": \"…\", \"fields\": [{\"field\": \"…\", \"message\": \"…\"}]}。",
         version = "1"
     ),
-    paths(
-        list_units,
-        get_unit,
-        workdays_add,
-        workdays_count,
-        report,
-        healthz,
-        crate::api_apps::submit,
-        crate::api_apps::status,
-        crate::api_apps::list,
-        crate::api_apps::detail,
-        crate::api_apps::add_event,
-        crate::portal_search::api
-    ),
-    components(schemas(
-        UnitView,
-        WorkdaysAdded,
-        WorkdaysCounted,
-        ApiErrorBody,
-        Health,
-        crate::portal_search::SearchAnswer
-    ))
+    tags(
+        (name = TAG_APPLY, description = "公众提交政府信息公开申请、查询办理进度"),
+        (name = TAG_HANDLE, description = "工作人员办理依申请公开事项（登记、办理、答复、转送、复议诉讼）"),
+        (name = TAG_UNITS, description = "机关及其政府信息公开工作机构，工作日计算"),
+        (name = TAG_REPORT, description = "政府信息公开工作年度报告"),
+        (name = TAG_SEARCH, description = "站内检索"),
+        (name = TAG_STATUS, description = "运行状态")
+    )
 )]
 pub struct ApiDoc;
 
+pub const TAG_APPLY: &str = "依申请公开（公众）";
+pub const TAG_HANDLE: &str = "依申请公开（工作人员）";
+pub const TAG_UNITS: &str = "机关与工作日";
+pub const TAG_REPORT: &str = "年度报告";
+pub const TAG_SEARCH: &str = "检索";
+pub const TAG_STATUS: &str = "运行状态";
+
+/// Every JSON route with its documentation, registered together.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(list_units))
+        .routes(routes!(get_unit))
+        .routes(routes!(workdays_add))
+        .routes(routes!(workdays_count))
+        .routes(routes!(report))
+        .routes(routes!(healthz))
+        .merge(crate::api_apps::routes())
+        .merge(crate::portal_search::api_routes())
+}
+
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/units", get(list_units))
-        .route("/api/v1/units/{code}", get(get_unit))
-        .route("/api/v1/workdays/add", get(workdays_add))
-        .route("/api/v1/workdays/count", get(workdays_count))
-        .route("/api/v1/reports/{year}", get(report))
-        .route("/api/openapi.json", get(openapi))
-        .route("/healthz", get(healthz))
+    let (router, spec) = api_router().split_for_parts();
+    let spec = std::sync::Arc::new(spec);
+    router.route(
+        "/api/openapi.json",
+        get(move || {
+            let spec = spec.clone();
+            async move { Json(spec.as_ref().clone()) }
+        }),
+    )
+}
+
+/// Path parameters, refused as JSON (400) when they do not read (`/applications/abc`).
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiPath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(p)) => Ok(ApiPath(p)),
+            Err(e) => Err(bad(format!("地址有误：{}", e.body_text()))),
+        }
+    }
+}
+
+/// Query parameters, refused as JSON (`{"error": …}`, 400) when they do not read — a repeated
+/// parameter, say — like every other API error.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(q)) => Ok(ApiQuery(q)),
+            Err(e) => Err(bad(format!("查询参数有误：{}", e.body_text()))),
+        }
+    }
 }
 
 /// An error: `{"error": "…"}` with a 4xx (the caller's mistake) or 5xx status.
@@ -79,7 +134,7 @@ impl From<gongkai_store::StoreError> for ApiError {
     }
 }
 
-fn bad(msg: impl Into<String>) -> ApiError {
+pub(crate) fn bad(msg: impl Into<String>) -> ApiError {
     ApiError(StatusCode::BAD_REQUEST, msg.into())
 }
 
@@ -127,15 +182,18 @@ fn unit_views(units: Vec<gongkai_store::units::Unit>) -> Vec<UnitView> {
 }
 
 /// Every unit, the government first.
-#[utoipa::path(get, path = "/api/v1/units", responses((status = 200, body = Vec<UnitView>)))]
+#[utoipa::path(get, path = "/api/v1/units", tag = TAG_UNITS,
+    responses((status = 200, description = "全部单位，区政府在前", body = Vec<UnitView>)))]
 async fn list_units(State(state): State<AppState>) -> Result<Json<Vec<UnitView>>, ApiError> {
     Ok(Json(unit_views(state.store.units().await?)))
 }
 
 /// One unit by its code.
 #[utoipa::path(get, path = "/api/v1/units/{code}",
+    tag = TAG_UNITS,
     params(("code" = String, Path, description = "单位代码")),
-    responses((status = 200, body = UnitView), (status = 404, body = ApiErrorBody)))]
+    responses((status = 200, description = "单位", body = UnitView),
+              (status = 404, description = "没有这个单位", body = ApiErrorBody)))]
 async fn get_unit(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -164,12 +222,15 @@ pub struct WorkdaysAdded {
 
 /// The n-th working day after a date, on the calendar in effect.
 #[utoipa::path(get, path = "/api/v1/workdays/add",
-    params(("date" = String, Query, description = "YYYY-MM-DD"), ("n" = u32, Query, description = "工作日数")),
-    responses((status = 200, body = WorkdaysAdded), (status = 400, body = ApiErrorBody),
-               (status = 422, description = "日历缺少所需年度", body = ApiErrorBody)))]
+    tag = TAG_UNITS,
+    params(("date" = String, Query, format = Date, description = "起算日（YYYY-MM-DD，本日不计）"),
+           ("n" = u32, Query, maximum = 10000, description = "工作日数")),
+    responses((status = 200, description = "第 n 个工作日", body = WorkdaysAdded),
+              (status = 400, description = "参数缺失或格式有误", body = ApiErrorBody),
+              (status = 422, description = "日历缺少所需年度", body = ApiErrorBody)))]
 async fn workdays_add(
     State(state): State<AppState>,
-    Query(q): Query<AddQuery>,
+    ApiQuery(q): ApiQuery<AddQuery>,
 ) -> Result<Json<WorkdaysAdded>, ApiError> {
     let date = parse_date(
         q.date
@@ -211,12 +272,15 @@ pub struct WorkdaysCounted {
 
 /// The number of working days in (from, to].
 #[utoipa::path(get, path = "/api/v1/workdays/count",
-    params(("from" = String, Query, description = "YYYY-MM-DD"), ("to" = String, Query, description = "YYYY-MM-DD")),
-    responses((status = 200, body = WorkdaysCounted), (status = 400, body = ApiErrorBody),
-               (status = 422, body = ApiErrorBody)))]
+    tag = TAG_UNITS,
+    params(("from" = String, Query, format = Date, description = "YYYY-MM-DD（不含）"),
+           ("to" = String, Query, format = Date, description = "YYYY-MM-DD（含）")),
+    responses((status = 200, description = "区间内的工作日数", body = WorkdaysCounted),
+              (status = 400, description = "参数缺失或格式有误", body = ApiErrorBody),
+              (status = 422, description = "日历缺少所需年度", body = ApiErrorBody)))]
 async fn workdays_count(
     State(state): State<AppState>,
-    Query(q): Query<CountQuery>,
+    ApiQuery(q): ApiQuery<CountQuery>,
 ) -> Result<Json<WorkdaysCounted>, ApiError> {
     let from = parse_date(
         q.from
@@ -249,12 +313,15 @@ struct ReportQuery {
 /// The annual report of a year (tables 三 and 四 and the figures), for the district or one unit,
 /// in the open-data JSON format described in the README.
 #[utoipa::path(get, path = "/api/v1/reports/{year}",
+    tag = TAG_REPORT,
     params(("year" = i32, Path, description = "年度"), ("unit" = Option<String>, Query, description = "单位代码；省略为全区")),
-    responses((status = 200, description = "年度报告（JSON）"), (status = 404, body = ApiErrorBody)))]
+    responses((status = 200, description = "年度报告（JSON）", body = Object),
+              (status = 400, description = "年度或参数有误", body = ApiErrorBody),
+              (status = 404, description = "没有该年度或单位的报告", body = ApiErrorBody)))]
 async fn report(
     State(state): State<AppState>,
     Path(year): Path<String>,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let year =
         crate::portal::parse_report_year(&year).map_err(|e| ApiError(e.status(), e.to_string()))?;
@@ -272,7 +339,9 @@ pub struct Health {
 }
 
 /// Liveness and database reachability.
-#[utoipa::path(get, path = "/healthz", responses((status = 200, body = Health), (status = 503, body = Health)))]
+#[utoipa::path(get, path = "/healthz", tag = TAG_STATUS,
+    responses((status = 200, description = "正常", body = Health),
+              (status = 503, description = "数据库不可用", body = Health)))]
 async fn healthz(State(state): State<AppState>) -> Response {
     let ok = state.store.ping().await.is_ok();
     let body = Health {
@@ -285,8 +354,4 @@ async fn healthz(State(state): State<AppState>) -> Response {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, Json(body)).into_response()
-}
-
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
 }

@@ -7,15 +7,14 @@
 #![allow(clippy::result_large_err)]
 
 use crate::AppState;
-use crate::api::{ApiError, ApiErrorBody};
+use crate::api::{ApiError, ApiErrorBody, ApiPath, TAG_APPLY, TAG_HANDLE};
 use crate::apply::today;
 use crate::session::{SESSION_COOKIE, cookie, same_token};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, State};
+use axum::Json;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use gongkai_core::Role;
@@ -24,30 +23,33 @@ use gongkai_core::files::APPLICATION_LIMITS;
 use gongkai_core::ids::mask_name;
 use gongkai_core::taxonomy::ApplicantType;
 use gongkai_store::StoreError;
-use gongkai_store::applications::{Application, ApplicationInput};
+use gongkai_store::actor::Actor;
+use gongkai_store::applications::{AnswerInput, Application, ApplicationInput};
 use gongkai_store::auth::Session;
 use gongkai_store::files::NewAttachment;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/v1/applications",
-            // base64 makes files a third larger.
-            post(submit).layer(DefaultBodyLimit::max(
-                APPLICATION_LIMITS.max_total_bytes / 3 * 4 + 1024 * 1024,
-            )),
-        )
-        .route("/api/v1/applications/status", post(status))
-        .route("/api/v1/console/applications", get(list))
-        .route("/api/v1/console/applications/{id}", get(detail))
-        .route("/api/v1/console/applications/{id}/events", post(add_event))
-        .route("/api/v1/console/applications/{id}/answer", post(answer))
-        .route("/api/v1/console/applications/{id}/transfer", post(transfer))
-        .route("/api/v1/console/applications/{id}/cases", post(add_case))
-        .route("/api/v1/console/register", post(register))
+/// The routes with their documentation (see [`crate::api::api_router`]).
+pub fn routes() -> OpenApiRouter<AppState> {
+    let (schemas, paths, submit_route) = routes!(submit);
+    // base64 makes files a third larger.
+    let submit_route = submit_route.layer(DefaultBodyLimit::max(
+        APPLICATION_LIMITS.max_total_bytes / 3 * 4 + 1024 * 1024,
+    ));
+    OpenApiRouter::new()
+        .routes((schemas, paths, submit_route))
+        .routes(routes!(status))
+        .routes(routes!(list))
+        .routes(routes!(detail))
+        .routes(routes!(add_event))
+        .routes(routes!(answer))
+        .routes(routes!(transfer))
+        .routes(routes!(add_case))
+        .routes(routes!(register))
 }
 
 /// A field error, as the pages show next to the field.
@@ -95,13 +97,19 @@ fn error(status: StatusCode, msg: &str) -> Response {
 /// the first one.
 #[derive(Deserialize, ToSchema)]
 pub struct SubmitBody {
+    #[schema(min_length = 1)]
     pub unit_code: String,
     /// natural | commercial | research | public_interest | legal_service | other
+    #[schema(min_length = 1)]
     pub applicant_type: String,
+    #[schema(min_length = 1)]
     pub applicant_name: String,
     /// id_card | credit_code | other
+    #[schema(min_length = 1)]
     pub id_kind: String,
+    #[schema(min_length = 1)]
     pub id_number: String,
+    #[schema(min_length = 1)]
     pub phone: String,
     #[serde(default)]
     pub email: String,
@@ -109,14 +117,17 @@ pub struct SubmitBody {
     pub address: String,
     #[serde(default)]
     pub postcode: String,
+    #[schema(min_length = 1)]
     pub info_description: String,
     #[serde(default)]
     pub info_doc_number: String,
     #[serde(default)]
     pub purpose: String,
     /// paper | email | disc | onsite
+    #[schema(min_length = 1)]
     pub form_wanted: String,
     /// post | pickup | email | online
+    #[schema(min_length = 1)]
     pub delivery: String,
     /// Up to 128 characters chosen by the client; the same key returns the same application.
     #[serde(default)]
@@ -145,9 +156,13 @@ pub struct Submitted {
 }
 
 /// Submit an application online.
-#[utoipa::path(post, path = "/api/v1/applications", request_body = SubmitBody,
-    responses((status = 201, body = Submitted), (status = 200, description = "重复提交，返回首次提交的结果", body = Submitted),
-               (status = 422, body = InvalidBody), (status = 429, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/applications", tag = TAG_APPLY, request_body = SubmitBody,
+    responses((status = 201, description = "已提交：查询码和查询密码", body = Submitted),
+              (status = 200, description = "重复提交，返回首次提交的结果", body = Submitted),
+              (status = 400, description = "请求内容不是所需的 JSON", body = ApiErrorBody),
+              (status = 413, description = "附件过大", body = ApiErrorBody),
+              (status = 422, description = "填写有误，逐项说明", body = InvalidBody),
+              (status = 429, description = "提交过于频繁", body = ApiErrorBody)))]
 pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -236,7 +251,9 @@ pub async fn submit(
 
 #[derive(Deserialize, ToSchema)]
 pub struct LookupBody {
+    #[schema(min_length = 1)]
     pub code: String,
+    #[schema(min_length = 1)]
     pub password: String,
 }
 
@@ -260,8 +277,11 @@ pub struct StatusBody {
 }
 
 /// An application's status, by its tracking code and query password (personal data masked).
-#[utoipa::path(post, path = "/api/v1/applications/status", request_body = LookupBody,
-    responses((status = 200, body = StatusBody), (status = 403, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/applications/status", tag = TAG_APPLY, request_body = LookupBody,
+    responses((status = 200, description = "办理进度与文书", body = StatusBody),
+              (status = 400, description = "请求内容不是所需的 JSON", body = ApiErrorBody),
+              (status = 403, description = "查询码或查询密码不对", body = ApiErrorBody),
+              (status = 429, description = "查询过于频繁", body = ApiErrorBody)))]
 pub async fn status(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -384,8 +404,10 @@ pub struct WorkItem {
 }
 
 /// The open applications of the staff member's unit (all units for the office), by due date.
-#[utoipa::path(get, path = "/api/v1/console/applications",
-    responses((status = 200, body = Vec<WorkItem>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/console/applications", tag = TAG_HANDLE,
+    responses((status = 200, description = "本人可见的在办申请，按答复期限排序", body = Vec<WorkItem>),
+              (status = 401, description = "未登录", body = ApiErrorBody),
+              (status = 403, description = "无权查看依申请公开事项", body = ApiErrorBody)))]
 pub async fn list(State(state): State<AppState>, me: ApiStaff) -> Response {
     let scope = (!me.0.staff.role().sees_all_units()).then_some(me.0.staff.unit_id);
     let apps = match state.store.applications(scope, true).await {
@@ -432,9 +454,18 @@ pub struct Detail {
 }
 
 /// One application with its events and its derived due date.
-#[utoipa::path(get, path = "/api/v1/console/applications/{id}", params(("id" = i64, Path)),
-    responses((status = 200, body = Detail), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
-pub async fn detail(State(state): State<AppState>, me: ApiStaff, Path(id): Path<i64>) -> Response {
+#[utoipa::path(get, path = "/api/v1/console/applications/{id}", tag = TAG_HANDLE,
+    params(("id" = i64, Path, description = "申请的编号")),
+    responses((status = 200, description = "申请、办理进度和办理事项", body = Detail),
+              (status = 400, description = "编号有误", body = ApiErrorBody),
+              (status = 401, description = "未登录", body = ApiErrorBody),
+              (status = 403, description = "无权查看依申请公开事项", body = ApiErrorBody),
+              (status = 404, description = "没有这件申请（或不属本单位）", body = ApiErrorBody)))]
+pub async fn detail(
+    State(state): State<AppState>,
+    me: ApiStaff,
+    ApiPath(id): ApiPath<i64>,
+) -> Response {
     let app = match visible(&state, &me, id).await {
         Ok(a) => a,
         Err(r) => return r,
@@ -467,14 +498,19 @@ pub async fn detail(State(state): State<AppState>, me: ApiStaff, Path(id): Path<
 
 /// Record an event (`{"kind": "received", "on": "2021-09-28"}`, `{"kind": "extended", …}`, …);
 /// it is checked like the same action on the page.
-#[utoipa::path(post, path = "/api/v1/console/applications/{id}/events", params(("id" = i64, Path)),
-    request_body(content = Object, description = "一个办理事项，形如 {\"kind\": \"received\", \"on\": \"YYYY-MM-DD\"}"),
-    responses((status = 204), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
-              (status = 404, body = ApiErrorBody), (status = 422, body = InvalidBody)))]
+#[utoipa::path(post, path = "/api/v1/console/applications/{id}/events", tag = TAG_HANDLE,
+    params(("id" = i64, Path, description = "申请的编号")),
+    request_body(content = Object, description = "一个办理事项，形如 {\"kind\": \"received\", \"on\": \"YYYY-MM-DD\"}。kind：received、receipt_corrected（政务公开办，附 reason）、correction_requested（content、by）、correction_received、consultation_sent（third_party、party）、consultation_replied（sent_on、party、consents）、extended（approved_by）、fee_notice（method：pages|items，按量计收附 quantity；金额由系统按国办函〔2020〕109号计算）、fee_paid、archived"),
+    responses((status = 204, description = "已记录"),
+              (status = 400, description = "编号有误", body = ApiErrorBody),
+              (status = 401, description = "未登录", body = ApiErrorBody),
+              (status = 403, description = "无权办理，或缺少 CSRF 令牌", body = ApiErrorBody),
+              (status = 404, description = "没有这件申请（或不属本单位）", body = ApiErrorBody),
+              (status = 422, description = "办理事项不符合条例或无法识别，fields 指明字段", body = InvalidBody)))]
 pub async fn add_event(
     State(state): State<AppState>,
     me: ApiStaff,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     body: Result<Json<Event>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let (actor, app) = match acting_on(&state, &me, id).await {
@@ -482,13 +518,17 @@ pub async fn add_event(
         Err(r) => return r,
     };
     let Ok(Json(event)) = body else {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        return store_error(StoreError::invalid(
+            "kind",
             "办理事项无法识别：应为 {\"kind\": …, \"on\": \"YYYY-MM-DD\", …}",
-        );
+        ));
     };
-    match state.store.add_event(&actor, app.id, event, today()).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+    match state
+        .store
+        .record_event(&actor, app.id, event, today())
+        .await
+    {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => store_error(e),
     }
 }
@@ -525,9 +565,9 @@ async fn acting_on(
     state: &AppState,
     me: &ApiStaff,
     id: i64,
-) -> Result<(String, Application), Response> {
-    let actor = actor_of(me)?;
-    Ok((actor, visible(state, me, id).await?))
+) -> Result<(Actor, Application), Response> {
+    actor_of(me)?;
+    Ok((Actor::staff(&me.0.staff), visible(state, me, id).await?))
 }
 
 fn actor_of(me: &ApiStaff) -> Result<String, Response> {
@@ -540,7 +580,9 @@ fn actor_of(me: &ApiStaff) -> Result<String, Response> {
 #[derive(Deserialize, ToSchema)]
 pub struct AnswerBody {
     /// The outcome row of table 三: "1", "2", "3.1" … "6.3".
+    #[schema(min_length = 1)]
     pub outcome: String,
+    #[schema(format = Date, example = "2021-09-28")]
     pub on: String,
     /// The letter; omitted, the first draft for the outcome is issued.
     #[serde(default)]
@@ -558,13 +600,18 @@ pub struct Issued {
 }
 
 /// Answer an application and issue its letter (scanned like the page does).
-#[utoipa::path(post, path = "/api/v1/console/applications/{id}/answer", params(("id" = i64, Path)), request_body = AnswerBody,
-    responses((status = 201, body = Issued), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
-              (status = 404, body = ApiErrorBody), (status = 422, body = InvalidBody)))]
+#[utoipa::path(post, path = "/api/v1/console/applications/{id}/answer", tag = TAG_HANDLE,
+    params(("id" = i64, Path, description = "申请的编号")), request_body = AnswerBody,
+    responses((status = 201, description = "已答复并出具答复书", body = Issued),
+              (status = 400, description = "请求内容不是所需的 JSON", body = ApiErrorBody),
+              (status = 401, description = "未登录", body = ApiErrorBody),
+              (status = 403, description = "无权办理，或缺少 CSRF 令牌", body = ApiErrorBody),
+              (status = 404, description = "没有这件申请（或不属本单位）", body = ApiErrorBody),
+              (status = 422, description = "不能答复：答复书尚有待填写内容、含个人信息未说明理由，或办理结果不符合记录", body = InvalidBody)))]
 pub async fn answer(
     State(state): State<AppState>,
     me: ApiStaff,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     body: Result<Json<AnswerBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let (actor, app) = match acting_on(&state, &me, id).await {
@@ -581,49 +628,46 @@ pub async fn answer(
         Ok(d) => d,
         Err(r) => return r,
     };
-    if gongkai_core::taxonomy::outcome(&b.outcome).is_none() {
-        return refuse("outcome 应为表三的一项办理结果，如 \"1\"、\"4.1\"".into());
-    }
-    let (title, text) = match (b.title, b.body) {
-        (Some(t), Some(x)) => (t, x),
-        _ => match crate::console_apps::draft_answer(&state, &app, &b.outcome, on).await {
-            Ok(d) => d,
-            Err(e) => return e.into_response(),
-        },
-    };
-    let a = crate::console_apps::Answer {
-        outcome: &b.outcome,
+    let a = AnswerInput {
+        outcome: b.outcome,
         on,
-        title: &title,
-        body: &text,
-        override_reason: &b.override_reason,
+        title: b.title,
+        body: b.body,
+        override_reason: b.override_reason,
     };
-    match crate::console_apps::issue_answer(&state, &actor, app.id, &a).await {
-        Ok(Ok(letter)) => (
+    match state.store.answer(&actor, app.id, &a, today()).await {
+        Ok(letter) => (
             StatusCode::CREATED,
             Json(Issued {
                 letter_id: letter.id,
             }),
         )
             .into_response(),
-        Ok(Err(message)) => refuse(message),
-        Err(e) => e.into_response(),
+        Err(e) => store_error(e),
     }
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct TransferBody {
+    #[schema(min_length = 1)]
     pub to_unit: String,
+    #[schema(format = Date, example = "2021-09-28")]
     pub on: String,
 }
 
 /// Transfer an application to the responsible unit (Art. 36(五)).
-#[utoipa::path(post, path = "/api/v1/console/applications/{id}/transfer", params(("id" = i64, Path)), request_body = TransferBody,
-    responses((status = 201, body = WorkItem), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = InvalidBody)))]
+#[utoipa::path(post, path = "/api/v1/console/applications/{id}/transfer", tag = TAG_HANDLE,
+    params(("id" = i64, Path, description = "申请的编号")), request_body = TransferBody,
+    responses((status = 201, description = "已转送：在对方机关的新申请", body = WorkItem),
+              (status = 400, description = "请求内容不是所需的 JSON", body = ApiErrorBody),
+              (status = 401, description = "未登录", body = ApiErrorBody),
+              (status = 403, description = "无权办理，或缺少 CSRF 令牌", body = ApiErrorBody),
+              (status = 404, description = "没有这件申请（或不属本单位）", body = ApiErrorBody),
+              (status = 422, description = "不能转送", body = InvalidBody)))]
 pub async fn transfer(
     State(state): State<AppState>,
     me: ApiStaff,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     body: Result<Json<TransferBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let (actor, app) = match acting_on(&state, &me, id).await {
@@ -663,26 +707,39 @@ pub async fn transfer(
     }
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct CaseCreated {
+    pub id: i64,
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct CaseBody {
     /// reconsideration | direct_lawsuit | lawsuit_after_reconsideration
     pub kind: String,
+    #[schema(format = Date)]
     pub filed_on: String,
     /// upheld | corrected | other | pending
     pub result: String,
     #[serde(default)]
+    #[schema(format = Date)]
     pub result_on: Option<String>,
     #[serde(default)]
     pub note: String,
 }
 
 /// File a reconsideration or lawsuit about an application's answer.
-#[utoipa::path(post, path = "/api/v1/console/applications/{id}/cases", params(("id" = i64, Path)), request_body = CaseBody,
-    responses((status = 201, description = "已登记"), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = InvalidBody)))]
+#[utoipa::path(post, path = "/api/v1/console/applications/{id}/cases", tag = TAG_HANDLE,
+    params(("id" = i64, Path, description = "申请的编号")), request_body = CaseBody,
+    responses((status = 201, description = "已登记", body = CaseCreated),
+              (status = 400, description = "请求内容不是所需的 JSON", body = ApiErrorBody),
+              (status = 401, description = "未登录", body = ApiErrorBody),
+              (status = 403, description = "无权办理，或缺少 CSRF 令牌", body = ApiErrorBody),
+              (status = 404, description = "没有这件申请（或不属本单位）", body = ApiErrorBody),
+              (status = 422, description = "填写有误", body = InvalidBody)))]
 pub async fn add_case(
     State(state): State<AppState>,
     me: ApiStaff,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     body: Result<Json<CaseBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let (actor, app) = match acting_on(&state, &me, id).await {
@@ -713,8 +770,12 @@ pub async fn add_case(
         result_on,
         note: b.note,
     };
-    match state.store.add_case(&actor, app.id, &case, today()).await {
-        Ok(c) => (StatusCode::CREATED, Json(serde_json::json!({"id": c.id}))).into_response(),
+    match state
+        .store
+        .add_case(actor.name(), app.id, &case, today())
+        .await
+    {
+        Ok(c) => (StatusCode::CREATED, Json(CaseCreated { id: c.id })).into_response(),
         Err(e) => store_error(e),
     }
 }
@@ -724,6 +785,7 @@ pub struct RegisterBody {
     /// in_person | post | fax | email
     pub channel: String,
     /// The receipt date by Art. 31.
+    #[schema(format = Date)]
     pub received_on: String,
     #[serde(flatten)]
     #[schema(value_type = Object)]
@@ -731,8 +793,12 @@ pub struct RegisterBody {
 }
 
 /// Register an application received in person, by post, fax or e-mail.
-#[utoipa::path(post, path = "/api/v1/console/register", request_body = RegisterBody,
-    responses((status = 201, body = Submitted), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = InvalidBody)))]
+#[utoipa::path(post, path = "/api/v1/console/register", tag = TAG_HANDLE, request_body = RegisterBody,
+    responses((status = 201, description = "已登记：查询码和查询密码", body = Submitted),
+              (status = 400, description = "请求内容不是所需的 JSON", body = ApiErrorBody),
+              (status = 401, description = "未登录", body = ApiErrorBody),
+              (status = 403, description = "无权登记本单位的申请，或缺少 CSRF 令牌", body = ApiErrorBody),
+              (status = 422, description = "填写有误，逐项说明", body = InvalidBody)))]
 pub async fn register(
     State(state): State<AppState>,
     me: ApiStaff,

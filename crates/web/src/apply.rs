@@ -40,7 +40,7 @@ pub fn routes() -> Router<AppState> {
 
 /// Today in China (UTC+8), the date every deadline is reckoned on.
 pub fn today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    gongkai_core::clock::today()
 }
 
 pub async fn site_name(state: &AppState) -> Result<String, AppError> {

@@ -237,7 +237,7 @@ async fn dashboard(State(state): State<AppState>, me: CurrentStaff) -> Result<Re
         _ => "无".into(),
     };
     let mut warnings = Vec::new();
-    let today = Utc::now().date_naive();
+    let today = crate::apply::today();
     if !years.contains(&today.year()) {
         warnings.push(format!(
             "工作日历缺少今年（{}年）的节假日安排，期限无法计算。请在“工作日历”中导入。",
@@ -642,7 +642,7 @@ async fn calendar_page(
             }
         })
         .collect();
-    let selected = year.unwrap_or_else(|| Utc::now().year());
+    let selected = year.unwrap_or_else(|| crate::apply::today().year());
     const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
     let days = cal
         .entries()

@@ -17,12 +17,12 @@ use chrono::NaiveDate;
 use gongkai_core::Role;
 use gongkai_core::application::{Channel, Event, Stage};
 use gongkai_core::calendar::parse_date;
-use gongkai_core::fees::{FeeMethod, item_fee, pages_fee};
-use gongkai_core::letters::{LetterContext, answer_letter};
+use gongkai_core::fees::FeeMethod;
 use gongkai_core::taxonomy::{ApplicantType, CaseKind, CaseResult, OUTCOMES, outcome};
 use gongkai_store::StoreError;
+use gongkai_store::actor::Actor;
 use gongkai_store::applications::{
-    Application, ApplicationInput, DELIVERIES, FORMS, ID_KINDS, NewCase, label_of,
+    AnswerInput, Application, ApplicationInput, DELIVERIES, FORMS, ID_KINDS, NewCase, label_of,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -174,6 +174,7 @@ async fn workbench(
             _ => None,
         };
         rows.push(WorkRow {
+            channel: app.channel()?.label(),
             stage: p.stage.label(),
             received: p
                 .received
@@ -407,7 +408,7 @@ async fn application_view(
     }
     let has = |pred: fn(&Event) -> bool| events.iter().any(pred);
     let labels = AppLabels {
-        channel: app.channel().label(),
+        channel: app.channel()?.label(),
         applicant_type: app.applicant_type_label(),
         id_kind: label_of(&ID_KINDS, &app.id_kind),
         form_wanted: label_of(&FORMS, &app.form_wanted),
@@ -484,6 +485,7 @@ async fn application_view(
         notice,
         today: today.to_string(),
         can_act: can_act(me),
+        is_office: me.staff().role() == Role::OfficeAdmin,
         labels,
         app,
     };
@@ -540,6 +542,7 @@ struct EventForm {
     approved_by: String,
     method: String,
     quantity: String,
+    reason: String,
 }
 
 async fn add_event(
@@ -551,16 +554,16 @@ async fn add_event(
     me.check_csrf(&f.csrf)?;
     require_act(&me)?;
     let app = visible(&state, &me, id).await?;
-    let event = match build_event(&state, &app, &f).await {
+    let event = match build_event(&f) {
         Ok(e) => e,
         Err(msg) => return application_view(&state, &me, app, msg, String::new()).await,
     };
     match state
         .store
-        .add_event(&actor(&me), app.id, event, today())
+        .record_event(&Actor::staff(me.staff()), app.id, event, today())
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!("/console/applications/{id}?done=1")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/console/applications/{id}?done=1")).into_response()),
         Err(e @ StoreError::Invalid(_)) => {
             application_view(&state, &me, app, e.to_string(), String::new()).await
         }
@@ -572,10 +575,17 @@ fn date(s: &str, what: &str) -> Result<NaiveDate, String> {
     parse_date(s).map_err(|m| format!("{what}：{m}"))
 }
 
-async fn build_event(state: &AppState, app: &Application, f: &EventForm) -> Result<Event, String> {
+/// The event a form asks for. Amounts are never read from the form: the command computes fees
+/// by the 109号 brackets (按件 from the applicant's applications that month) and takes a
+/// payment's amount from its notice.
+fn build_event(f: &EventForm) -> Result<Event, String> {
     let on = date(&f.on, "日期")?;
     Ok(match f.action.as_str() {
         "receive" => Event::Received { on },
+        "correct_receipt" => Event::ReceiptCorrected {
+            on,
+            reason: f.reason.trim().to_string(),
+        },
         "correction" => Event::CorrectionRequested {
             on,
             content: f.content.trim().to_string(),
@@ -601,57 +611,25 @@ async fn build_event(state: &AppState, app: &Application, f: &EventForm) -> Resu
             approved_by: f.approved_by.trim().to_string(),
         },
         "fee_notice" => {
-            let (method, quantity, amount) = match f.method.as_str() {
-                "pages" => {
-                    let pages: u64 = f
-                        .quantity
+            let (method, quantity) = match f.method.as_str() {
+                "pages" => (
+                    FeeMethod::Pages,
+                    f.quantity
                         .trim()
                         .parse()
-                        .map_err(|_| "页数应为正整数".to_string())?;
-                    (FeeMethod::Pages, pages, pages_fee(pages))
-                }
-                "items" => {
-                    let received = state
-                        .store
-                        .progress(app.id, today())
-                        .await
-                        .map_err(|e| e.to_string())?
-                        .received
-                        .unwrap_or(on);
-                    let k = state
-                        .store
-                        .applicant_month_count(&app.id_number, received)
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    (FeeMethod::Items, k, item_fee(k))
-                }
+                        .map_err(|_| "页数应为正整数".to_string())?,
+                ),
+                "items" => (FeeMethod::Items, 0),
                 _ => return Err("请选择计收方式".into()),
             };
             Event::FeeNotice {
                 on,
                 method,
                 quantity,
-                amount_yuan: amount,
+                amount_yuan: 0,
             }
         }
-        "fee_paid" => {
-            let events = state
-                .store
-                .events(app.id)
-                .await
-                .map_err(|e| e.to_string())?;
-            let amount = events
-                .iter()
-                .find_map(|r| match r.event {
-                    Event::FeeNotice { amount_yuan, .. } => Some(amount_yuan),
-                    _ => None,
-                })
-                .ok_or("本申请没有收费通知")?;
-            Event::FeePaid {
-                on,
-                amount_yuan: amount,
-            }
-        }
+        "fee_paid" => Event::FeePaid { on, amount_yuan: 0 },
         "archive" => Event::Archived { on },
         other => return Err(format!("未知的办理操作“{other}”")),
     })
@@ -661,20 +639,6 @@ async fn build_event(state: &AppState, app: &Application, f: &EventForm) -> Resu
 #[serde(default)]
 struct AnswerQuery {
     outcome: String,
-}
-
-async fn letter_context_parts(
-    state: &AppState,
-    app: &Application,
-) -> Result<(Option<NaiveDate>, String), AppError> {
-    let received = state.store.progress(app.id, today()).await?.received;
-    let gov = state
-        .store
-        .root_unit()
-        .await?
-        .map(|u| u.name)
-        .unwrap_or_default();
-    Ok((received, gov))
 }
 
 async fn answer_editor(
@@ -691,13 +655,14 @@ async fn answer_editor(
     let (title, body) = match draft {
         Some(d) => d,
         None => {
-            draft_answer(
-                state,
-                &app,
-                &outcome_key,
-                parse_date(&on).unwrap_or_else(|_| today()),
-            )
-            .await?
+            state
+                .store
+                .draft_answer(
+                    &app,
+                    &outcome_key,
+                    parse_date(&on).unwrap_or_else(|_| today()),
+                )
+                .await?
         }
     };
     let accepted = error.is_empty();
@@ -775,17 +740,22 @@ async fn answer(
         Ok(d) => d,
         Err(m) => return again(m).await,
     };
-    let answer = Answer {
-        outcome: &f.outcome,
+    let answer = AnswerInput {
+        outcome: f.outcome.clone(),
         on,
-        title: &f.title,
-        body: &f.body,
-        override_reason: &f.override_reason,
+        title: Some(f.title.clone()),
+        body: Some(f.body.clone()),
+        override_reason: f.override_reason.clone(),
     };
-    if let Err(message) = issue_answer(&state, &actor(&me), app.id, &answer).await? {
-        return again(message).await;
+    match state
+        .store
+        .answer(&Actor::staff(me.staff()), app.id, &answer, today())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/console/applications/{id}?done=1")).into_response()),
+        Err(e) if e.is_client_error() => again(e.to_string()).await,
+        Err(e) => Err(e.into()),
     }
-    Ok(Redirect::to(&format!("/console/applications/{id}?done=1")).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -933,7 +903,7 @@ async fn transfer(
     };
     match state
         .store
-        .transfer_application(&actor(&me), app.id, &f.to_unit, on, today())
+        .transfer_application(&Actor::staff(me.staff()), app.id, &f.to_unit, on, today())
         .await
     {
         Ok(new) => Ok(Redirect::to(&format!(
@@ -970,94 +940,4 @@ async fn attachment_file(
     }
     visible(&state, &me, info.owner_id).await?;
     Ok(crate::view::download(&info, data))
-}
-
-/// An answer as a person gives it.
-pub(crate) struct Answer<'a> {
-    pub outcome: &'a str,
-    pub on: NaiveDate,
-    pub title: &'a str,
-    pub body: &'a str,
-    /// Why the letter may go out although the scan found personal data or markings.
-    pub override_reason: &'a str,
-}
-
-/// Answer an application with its letter, after the personal-data and secret scan: findings
-/// hold the letter until a reason is given (which goes to the ledger). `Ok(Err(message))` is a
-/// refusal the person can act on.
-pub(crate) async fn issue_answer(
-    state: &AppState,
-    actor: &str,
-    application_id: i64,
-    a: &Answer<'_>,
-) -> Result<Result<gongkai_store::applications::Letter, String>, AppError> {
-    if a.title.trim().is_empty() || a.body.trim().is_empty() {
-        return Ok(Err("文书标题和正文不能为空。".into()));
-    }
-    let findings: Vec<String> = a
-        .body
-        .lines()
-        .chain(std::iter::once(a.title))
-        .flat_map(|line| gongkai_scan::scan_text(line, "文书", today()))
-        .map(|x| format!("{}（{}）", x.kind.label(), x.masked))
-        .collect();
-    if !findings.is_empty() {
-        if a.override_reason.trim().is_empty() {
-            return Ok(Err(format!(
-                "文书中发现 {} 处个人信息或密级标志：{}。请删除后再出具；确需保留的，请在“确认理由”中写明理由（将记入审计日志）。",
-                findings.len(),
-                findings.join("、")
-            )));
-        }
-        match state
-            .store
-            .record_scan_override(actor, application_id, &findings, a.override_reason)
-            .await
-        {
-            Ok(()) => {}
-            Err(e @ StoreError::Invalid(_)) => return Ok(Err(e.to_string())),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    match state
-        .store
-        .answer_with_letter(
-            actor,
-            application_id,
-            a.outcome,
-            &gongkai_store::applications::NewLetter {
-                title: a.title,
-                body: a.body,
-                issued_on: a.on,
-            },
-            today(),
-        )
-        .await
-    {
-        Ok(letter) => Ok(Ok(letter)),
-        Err(e @ StoreError::Invalid(_)) => Ok(Err(e.to_string())),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// The first draft of the answer letter for an outcome (what the editor starts from).
-pub(crate) async fn draft_answer(
-    state: &AppState,
-    app: &Application,
-    outcome_key: &str,
-    on: NaiveDate,
-) -> Result<(String, String), AppError> {
-    let (received, gov) = letter_context_parts(state, app).await?;
-    Ok(answer_letter(
-        &LetterContext {
-            applicant_name: &app.applicant_name,
-            tracking_code: &app.tracking_code,
-            received_on: received,
-            info_description: &app.info_description,
-            unit_name: &app.unit_name,
-            government_name: &gov,
-            issued_on: on,
-        },
-        outcome_key,
-    ))
 }

@@ -139,7 +139,6 @@ pub fn router(state: AppState) -> Router {
         .merge(console_engage::routes())
         .merge(console_reports::routes())
         .merge(api::routes())
-        .merge(api_apps::routes())
         .fallback(portal::not_found)
         .with_state(state)
         .layer(

@@ -18,9 +18,12 @@ use std::collections::HashMap;
 use utoipa::ToSchema;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/search", get(page))
-        .route("/api/v1/search", get(api))
+    Router::new().route("/search", get(page))
+}
+
+/// `/api/v1/search` with its documentation (see [`crate::api::api_router`]).
+pub fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new().routes(utoipa_axum::routes!(api))
 }
 
 const PER_PAGE: usize = 10;
@@ -331,7 +334,10 @@ pub struct SearchAnswer {
         ("sort" = Option<String>, Query, description = "date：按发布日期，新的在前；默认按相关度"),
         ("page" = Option<String>, Query, description = "页码，从 1 开始"),
         ("per_page" = Option<String>, Query, description = "每页条数，最多 50")),
-    responses((status = 200, body = SearchAnswer), (status = 400, body = ApiErrorBody)))]
+    tag = crate::api::TAG_SEARCH,
+    responses((status = 200, description = "命中的信息、摘要和分面统计", body = SearchAnswer),
+              (status = 400, description = "参数有误", body = ApiErrorBody),
+              (status = 503, description = "检索索引暂不可用", body = ApiErrorBody)))]
 pub(crate) async fn api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let p = Params::from_raw(raw.as_deref());
     let per_page =

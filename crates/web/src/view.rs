@@ -303,6 +303,7 @@ impl LetterPage {
 
 pub struct WorkRow {
     pub app: gongkai_store::applications::Application,
+    pub channel: &'static str,
     pub stage: &'static str,
     pub received: String,
     pub due: String,
@@ -374,6 +375,8 @@ pub struct TimelineRow {
 #[template(path = "console/application.html")]
 pub struct ApplicationPage {
     pub me: Me,
+    /// The office may correct a receipt date.
+    pub is_office: bool,
     pub app: gongkai_store::applications::Application,
     pub labels: AppLabels,
     pub stage: &'static str,

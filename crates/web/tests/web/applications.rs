@@ -949,7 +949,7 @@ async fn a_letter_with_personal_data_is_held_until_a_reason_is_given() {
     assert_eq!(app.store.letters(id).await.unwrap().len(), 1);
     let log = app
         .store
-        .audit_list(Some(&format!("application:{id}")), 10, 0)
+        .audit_list(Some(&format!("application:{code}")), 10, 0)
         .await
         .unwrap();
     let o = log

@@ -6,6 +6,7 @@ mod applications;
 mod engagement;
 mod publishing;
 mod report_outputs;
+mod rules;
 mod search;
 
 use gongkai_store::Store;
@@ -172,6 +173,36 @@ async fn portal_shows_the_district_and_each_units_guide() {
     );
 }
 
+/// Check the OpenAPI document with an independent validator (openapi-spec-validator, which
+/// `.ci/run` installs); say SKIPPED when it is not installed.
+fn validate_openapi(spec: &serde_json::Value) {
+    let have = std::process::Command::new("python3")
+        .args(["-c", "import openapi_spec_validator"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        testkit::say_skipped(
+            "OpenAPI validation",
+            "python3 with openapi-spec-validator is not installed (pip install openapi-spec-validator)",
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, serde_json::to_vec(spec).unwrap()).unwrap();
+    let out = std::process::Command::new("python3")
+        .args(["-m", "openapi_spec_validator"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the OpenAPI document is not valid:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[tokio::test]
 async fn api_health_units_workdays_and_openapi() {
     let app = spawn_app().await;
@@ -259,12 +290,45 @@ async fn api_health_units_workdays_and_openapi() {
         "/api/v1/units/{code}",
         "/api/v1/workdays/add",
         "/api/v1/workdays/count",
+        "/api/v1/reports/{year}",
+        "/api/v1/search",
+        "/api/v1/applications",
+        "/api/v1/applications/status",
+        "/api/v1/console/applications",
+        "/api/v1/console/applications/{id}",
+        "/api/v1/console/applications/{id}/events",
+        "/api/v1/console/applications/{id}/answer",
+        "/api/v1/console/applications/{id}/transfer",
+        "/api/v1/console/applications/{id}/cases",
+        "/api/v1/console/register",
         "/healthz",
     ] {
         assert!(paths.iter().any(|x| *x == p), "{p} missing from the spec");
     }
-    for p in paths {
-        let concrete = p.replace("{code}", "py").replace("{year}", "2021");
+    // Every operation is filed under an area named in Chinese, and every response says what
+    // it means (OpenAPI requires a description).
+    for (path, ops) in spec["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let tag = op["tags"][0].as_str().unwrap_or("");
+            assert!(
+                !tag.is_empty() && !tag.is_ascii(),
+                "{method} {path}: tag {tag:?}"
+            );
+            for (status, r) in op["responses"].as_object().unwrap() {
+                let d = r["description"].as_str().unwrap_or("");
+                assert!(!d.is_empty(), "{method} {path} {status}: no description");
+            }
+        }
+    }
+    validate_openapi(&spec);
+    for (p, ops) in spec["paths"].as_object().unwrap() {
+        if ops.get("get").is_none() {
+            continue;
+        }
+        let concrete = p
+            .replace("{code}", "py")
+            .replace("{year}", "2021")
+            .replace("{id}", "1");
         let r = c.get(app.url(&concrete)).send().await.unwrap();
         assert_ne!(
             r.status(),
@@ -272,6 +336,15 @@ async fn api_health_units_workdays_and_openapi() {
             "{p} is in the spec but not served"
         );
     }
+    // A parameter that does not read is refused in JSON, like every API error.
+    let r = c
+        .get(app.url("/api/v1/workdays/add?date=2021-09-28&date=2021-09-29&n=1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("查询参数有误"));
 }
 
 #[tokio::test]

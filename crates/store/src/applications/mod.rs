@@ -1,12 +1,18 @@
 //! Applications (依申请公开): registration online or by staff, the event timeline, letters, review
 //! cases. Stage and due date are derived by `gongkai_core::application` from the events; the
-//! `outcome`, `concluded_on` and `fee_yuan` columns are written from the events in the same
-//! transaction, for querying only.
+//! `outcome`, `concluded_on`, `received_on` and `fee_yuan` columns are written from the events in
+//! the same transaction, for querying only. What a person does to an application once it is in
+//! goes through the commands of `commands.rs`, which check the statute's rules.
 
+mod commands;
+pub use commands::AnswerInput;
+
+use crate::actor::Actor;
 use crate::files::{NewAttachment, insert_attachments};
 use crate::{FieldError, Result, Store, StoreError, Tx, audit, now, on_pool, on_tx, values_list};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use gongkai_core::application::{Channel, Event, Progress, check_next, progress};
+use gongkai_core::clock;
 use gongkai_core::ids::{CreditCode, IdCardNumber, check_phone};
 use gongkai_core::org::{check_postcode, check_text};
 use gongkai_core::taxonomy::{ApplicantType, CaseKind, CaseResult};
@@ -43,8 +49,14 @@ pub struct Application {
 }
 
 impl Application {
-    pub fn channel(&self) -> Channel {
-        Channel::parse(&self.channel).unwrap_or(Channel::Online)
+    /// How it arrived; a stored value that names no channel is an error naming the row.
+    pub fn channel(&self) -> Result<Channel> {
+        Channel::parse(&self.channel).ok_or_else(|| {
+            StoreError::Internal(format!(
+                "applications 第 {} 行的 channel“{}”无法识别",
+                self.id, self.channel
+            ))
+        })
     }
 
     pub fn applicant_type_label(&self) -> &'static str {
@@ -345,7 +357,7 @@ impl Prepared {
             purpose: i.purpose,
             form_wanted: i.form_wanted,
             delivery: i.delivery,
-            submitted_at: now(),
+            submitted_at: submitted_at(self.today),
             handler_id: None,
             outcome: None,
             concluded_on: None,
@@ -384,6 +396,17 @@ fn statement_sizes(mut n: usize) -> Vec<usize> {
 }
 
 /// What the ledger records of a new application (no personal data).
+/// When a submission made on `day` (in China) was made: now, or — for a record of a past day
+/// (the demo, an import) — noon of that day, so the time agrees with the tracking code's date
+/// and the receipt rules of Art. 31.
+fn submitted_at(day: NaiveDate) -> DateTime<Utc> {
+    let at = now();
+    if clock::date_in_china(at) == day {
+        return at;
+    }
+    day.and_hms_opt(4, 0, 0).map(|t| t.and_utc()).unwrap_or(at)
+}
+
 fn creation_record(p: &Prepared) -> serde_json::Value {
     json!({"unit": p.input.unit_code, "channel": p.channel.as_str(), "applicant_type": p.input.applicant_type, "received_on": p.received_on})
 }
@@ -405,7 +428,6 @@ async fn insert_many(
             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
     );
-    let at = now();
     let returned: Vec<(i64, String)> = on_tx!(tx, c => {
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
         for (p, code) in items.iter().zip(codes) {
@@ -415,7 +437,7 @@ async fn insert_many(
                 .bind(&i.id_kind).bind(&i.id_number).bind(&i.phone).bind(&i.email)
                 .bind(&i.address).bind(&i.postcode).bind(&i.info_description)
                 .bind(&i.info_doc_number).bind(&i.purpose).bind(&i.form_wanted)
-                .bind(&i.delivery).bind(at).bind(p.key_given.then_some(p.key.as_str()));
+                .bind(&i.delivery).bind(submitted_at(p.today)).bind(p.key_given.then_some(p.key.as_str()));
         }
         q.fetch_all(c).await?
     });
@@ -443,7 +465,7 @@ async fn write_prepared(
             .bind(&i.id_kind).bind(&i.id_number).bind(&i.phone).bind(&i.email)
             .bind(&i.address).bind(&i.postcode).bind(&i.info_description)
             .bind(&i.info_doc_number).bind(&i.purpose).bind(&i.form_wanted)
-            .bind(&i.delivery).bind(now()).bind(key)
+            .bind(&i.delivery).bind(submitted_at(p.today)).bind(key)
             .fetch_optional(c).await?);
         if let Some((id,)) = inserted {
             if let Some(r) = p.received_on {
@@ -806,21 +828,9 @@ impl Store {
     }
 
     pub async fn events(&self, application_id: i64) -> Result<Vec<EventRecord>> {
-        let rows = on_pool!(self, p => sqlx::query_as::<_, EventRow>(
-            "SELECT id, detail, recorded_at, actor FROM application_events WHERE application_id = $1 ORDER BY id")
+        let rows = on_pool!(self, p => sqlx::query_as::<_, EventRow>(EVENTS_SQL)
             .bind(application_id).fetch_all(p).await?);
-        rows.into_iter()
-            .map(|r| {
-                let event = serde_json::from_str(&r.detail)
-                    .map_err(|e| StoreError::Internal(format!("event {}: {e}", r.id)))?;
-                Ok(EventRecord {
-                    id: r.id,
-                    event,
-                    recorded_at: r.recorded_at,
-                    actor: r.actor,
-                })
-            })
-            .collect()
+        decode_events(rows)
     }
 
     /// Derive the progress of an application as of `today`.
@@ -833,97 +843,6 @@ impl Store {
             .map(|r| r.event)
             .collect();
         progress(&cal, &events, today).map_err(|e| StoreError::Refused(e.to_string()))
-    }
-
-    /// Record an event after checking it may follow the ones before.
-    pub async fn add_event(
-        &self,
-        actor: &str,
-        application_id: i64,
-        event: Event,
-        today: NaiveDate,
-    ) -> Result<()> {
-        let cal = self.calendar().await?;
-        self.add_event_on(&cal, actor, application_id, event, today)
-            .await
-    }
-
-    /// [`Store::add_event`] with the calendar already at hand.
-    pub async fn add_event_on(
-        &self,
-        cal: &gongkai_core::Calendar,
-        actor: &str,
-        application_id: i64,
-        event: Event,
-        today: NaiveDate,
-    ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let events = add_event_tx(&mut tx, cal, actor, application_id, &event, today).await?;
-        // The applicant is told of a correction request, an extension or a fee by a notice.
-        let sql = format!("{APP_SELECT} WHERE a.id = $1");
-        let app: Option<Application> = on_tx!(&mut tx, c => sqlx::query_as::<_, Application>(sqlx::AssertSqlSafe(sql))
-            .bind(application_id).fetch_optional(c).await?);
-        if let Some(app) = app {
-            let p = progress(cal, &events, today).ok();
-            let ctx = gongkai_core::letters::LetterContext {
-                applicant_name: &app.applicant_name,
-                tracking_code: &app.tracking_code,
-                received_on: p.as_ref().and_then(|p| p.received),
-                info_description: &app.info_description,
-                unit_name: &app.unit_name,
-                government_name: "",
-                issued_on: event.on(),
-            };
-            let due = p.as_ref().and_then(|p| p.due.as_ref()).map(|d| d.date);
-            if let Some((kind, title, body)) = gongkai_core::letters::notice_for(&ctx, &event, due)
-            {
-                insert_letter(
-                    &mut tx,
-                    actor,
-                    application_id,
-                    kind,
-                    &title,
-                    &body,
-                    event.on(),
-                )
-                .await?;
-            }
-        }
-        tx.commit().await
-    }
-
-    /// Answer an application (its letter dated `on`) and issue its letter together: both land
-    /// or neither does.
-    pub async fn answer_with_letter(
-        &self,
-        actor: &str,
-        application_id: i64,
-        outcome: &str,
-        letter: &NewLetter<'_>,
-        today: NaiveDate,
-    ) -> Result<Letter> {
-        if letter.body.trim().is_empty() || letter.title.trim().is_empty() {
-            return Err(StoreError::invalid("body", "文书标题和正文不能为空"));
-        }
-        let cal = self.calendar().await?;
-        let mut tx = self.begin_write().await?;
-        let event = Event::Answered {
-            on: letter.issued_on,
-            outcome: outcome.to_string(),
-        };
-        add_event_tx(&mut tx, &cal, actor, application_id, &event, today).await?;
-        let issued = insert_letter(
-            &mut tx,
-            actor,
-            application_id,
-            "answer",
-            letter.title,
-            letter.body,
-            letter.issued_on,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(issued)
     }
 
     /// Assign a handler (a staff member of the application's unit).
@@ -953,8 +872,7 @@ impl Store {
     pub async fn applicant_month_count(&self, id_number: &str, on: NaiveDate) -> Result<u64> {
         let first = on.with_day(1).unwrap_or(on);
         let (n,): (i64,) = on_pool!(self, p => sqlx::query_as(
-            "SELECT COUNT(*) FROM application_events e JOIN applications a ON a.id = e.application_id \
-             WHERE a.id_number = $1 AND e.kind = 'received' AND e.on_date >= $2 AND e.on_date <= $3")
+            "SELECT COUNT(*) FROM applications WHERE id_number = $1 AND received_on >= $2 AND received_on <= $3")
             .bind(id_number).bind(first).bind(on).fetch_one(p).await?);
         Ok(n as u64)
     }
@@ -979,7 +897,7 @@ impl Store {
     /// tracking code and query password the notice gives the applicant.
     pub async fn transfer_application(
         &self,
-        actor: &str,
+        actor: &Actor,
         application_id: i64,
         to_unit_code: &str,
         on: NaiveDate,
@@ -996,18 +914,12 @@ impl Store {
         if target.id == app.unit_id {
             return Err(StoreError::invalid("to_unit", "不能转送给本机关"));
         }
+        actor.may_handle_applications_of(app.unit_id)?;
         let cal = self.calendar().await?;
-        let events: Vec<Event> = self
-            .events(app.id)
-            .await?
-            .into_iter()
-            .map(|r| r.event)
-            .collect();
         let answer = Event::Answered {
             on,
             outcome: "4.1".into(),
         };
-        check_next(&cal, &events, &answer, today).map_err(|m| StoreError::invalid("event", m))?;
 
         let input = ApplicationInput {
             unit_code: target.code.clone(),
@@ -1027,13 +939,19 @@ impl Store {
         };
         let key = format!("transfer:{}:{}", app.id, target.code);
         let prepared = match self
-            .prepare(app.channel(), &input, Some(on), Some(&key), today)
+            .prepare(app.channel()?, &input, Some(on), Some(&key), today)
             .await?
         {
             Ok(p) => p,
             Err(existing) => return Ok(existing.application),
         };
         let mut tx = self.begin_write().await?;
+        // The rules are checked on what the transaction reads, like every command's.
+        let l = commands::load(&mut tx, actor, app.id).await?;
+        let events = l.events.clone();
+        check_next(&cal, &l.facts, &l.events, &answer, today)
+            .map_err(|r| commands::refused(r.field, r.message))?;
+        let actor = actor.name();
         let mut chain = audit::Chain::load(&mut tx).await?;
         let written = write_prepared(&mut tx, &mut chain, actor, &prepared).await?;
         let Written::New {
@@ -1079,53 +997,6 @@ impl Store {
         tx.commit().await?;
         let new = self.finish(prepared, written).await?;
         Ok(new.application)
-    }
-
-    /// Record that a reviewer released a letter despite scan findings, and why.
-    pub async fn record_scan_override(
-        &self,
-        actor: &str,
-        application_id: i64,
-        findings: &[String],
-        reason: &str,
-    ) -> Result<()> {
-        if reason.trim().chars().count() < 4 {
-            return Err(StoreError::invalid(
-                "override_reason",
-                "请写明确认可以发出的理由（至少 4 个字）",
-            ));
-        }
-        let mut tx = self.begin_write().await?;
-        audit::append(
-            &mut tx,
-            actor,
-            "letter.scan_override",
-            &format!("application:{application_id}"),
-            &json!({"findings": findings}),
-            &json!({"reason": reason.trim()}),
-        )
-        .await?;
-        tx.commit().await
-    }
-
-    /// Issue a letter to the applicant.
-    pub async fn issue_letter(
-        &self,
-        actor: &str,
-        application_id: i64,
-        kind: &str,
-        title: &str,
-        body: &str,
-        issued_on: NaiveDate,
-    ) -> Result<Letter> {
-        if body.trim().is_empty() || title.trim().is_empty() {
-            return Err(StoreError::invalid("body", "文书标题和正文不能为空"));
-        }
-        let mut tx = self.begin_write().await?;
-        let letter =
-            insert_letter(&mut tx, actor, application_id, kind, title, body, issued_on).await?;
-        tx.commit().await?;
-        Ok(letter)
     }
 
     pub async fn letters(&self, application_id: i64) -> Result<Vec<Letter>> {
@@ -1272,30 +1143,49 @@ async fn insert_letter(
     Ok(letter)
 }
 
-/// Check an event against the ones before and record it, with the columns it settles; returns
-/// the application's events, the new one last.
+const EVENTS_SQL: &str = "SELECT id, detail, recorded_at, actor FROM application_events \
+    WHERE application_id = $1 ORDER BY id";
+
+/// The one reading of stored events: a row that does not decode is an error naming it, never
+/// dropped (a dropped event would move the due date silently).
+fn decode_events(rows: Vec<EventRow>) -> Result<Vec<EventRecord>> {
+    rows.into_iter()
+        .map(|r| {
+            let event = serde_json::from_str(&r.detail).map_err(|e| {
+                StoreError::Internal(format!("application_events 第 {} 行无法读取：{e}", r.id))
+            })?;
+            Ok(EventRecord {
+                id: r.id,
+                event,
+                recorded_at: r.recorded_at,
+                actor: r.actor,
+            })
+        })
+        .collect()
+}
+
+/// An application's events, read inside a transaction.
+async fn events_tx(tx: &mut Tx, application_id: i64) -> Result<Vec<Event>> {
+    let rows = on_tx!(tx, c => sqlx::query_as::<_, EventRow>(EVENTS_SQL)
+        .bind(application_id).fetch_all(c).await?);
+    Ok(decode_events(rows)?.into_iter().map(|r| r.event).collect())
+}
+
+/// Check an event against the statute's rules and the events before it, and record it with the
+/// columns it settles and its ledger entry; returns the application's events, the new one last.
 async fn add_event_tx(
     tx: &mut Tx,
     cal: &gongkai_core::Calendar,
-    actor: &str,
-    application_id: i64,
+    actor: &Actor,
+    l: &commands::Loaded,
     event: &Event,
     today: NaiveDate,
 ) -> Result<Vec<Event>> {
-    let rows = on_tx!(tx, c => sqlx::query_as::<_, EventRow>(
-        "SELECT id, detail, recorded_at, actor FROM application_events WHERE application_id = $1 ORDER BY id")
-        .bind(application_id).fetch_all(c).await?);
-    let app: Option<(String,)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT tracking_code FROM applications WHERE id = $1").bind(application_id).fetch_optional(c).await?);
-    let Some((code,)) = app else {
-        return Err(StoreError::NotFound("没有这件申请".into()));
-    };
-    let mut events: Vec<Event> = rows
-        .iter()
-        .filter_map(|r| serde_json::from_str(&r.detail).ok())
-        .collect();
-    check_next(cal, &events, event, today).map_err(|m| StoreError::invalid("event", m))?;
-    insert_event(tx, application_id, event, actor).await?;
+    check_next(cal, &l.facts, &l.events, event, today)
+        .map_err(|r| commands::refused(r.field, r.message))?;
+    let application_id = l.app.id;
+    insert_event(tx, application_id, event, actor.name()).await?;
+    let mut events = l.events.clone();
     events.push(event.clone());
     match event {
         Event::Answered { on, outcome } => {
@@ -1308,13 +1198,18 @@ async fn add_event_tx(
         }
         _ => {}
     }
+    let mut detail = json!({"kind": event.kind(), "on": event.on()});
+    if let Event::ReceiptCorrected { reason, .. } = event {
+        detail["reason"] = json!(reason);
+        detail["was"] = json!(gongkai_core::application::received_on(&l.events));
+    }
     audit::append(
         tx,
-        actor,
+        actor.name(),
         &format!("application.{}", event.kind()),
-        &format!("application:{code}"),
+        &format!("application:{}", l.app.tracking_code),
         &serde_json::Value::Null,
-        &json!({"kind": event.kind(), "on": event.on()}),
+        &detail,
     )
     .await?;
     Ok(events)
@@ -1332,6 +1227,11 @@ async fn insert_event(tx: &mut Tx, application_id: i64, event: &Event, actor: &s
             on_tx!(tx, c => sqlx::query(
                 "UPDATE applications SET received_on = $1 WHERE id = $2 \
                  AND (received_on IS NULL OR received_on > $1)")
+                .bind(event.on()).bind(application_id).execute(c).await?.rows_affected());
+        }
+        "receipt_corrected" => {
+            on_tx!(tx, c => sqlx::query(
+                "UPDATE applications SET received_on = $1, plain_timeline = FALSE WHERE id = $2")
                 .bind(event.on()).bind(application_id).execute(c).await?.rows_affected());
         }
         "answered" | "archived" => {}
