@@ -236,34 +236,8 @@ impl Tokenizer for GramTokenizer {
     }
 }
 
-/// The text of a sanitised HTML body: tags dropped, block ends as line breaks, the common
-/// entities decoded.
-pub fn plain_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&gongkai_core::html::decode_entities(&rest[..lt]));
-        let Some(gt) = rest[lt..].find('>') else {
-            rest = "";
-            break;
-        };
-        let tag = rest[lt + 1..lt + gt]
-            .trim_start_matches('/')
-            .to_ascii_lowercase();
-        if [
-            "p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "table",
-        ]
-        .iter()
-        .any(|t| tag == *t || tag.starts_with(&format!("{t} ")))
-            && !out.ends_with('\n')
-        {
-            out.push('\n');
-        }
-        rest = &rest[lt + gt + 1..];
-    }
-    out.push_str(&gongkai_core::html::decode_entities(rest));
-    out.trim().to_string()
-}
+/// The text of a sanitised HTML body: the one reading shared with the personal-data scan.
+pub use gongkai_core::html::plain_text;
 
 /// A short passage of `text` around the first place one of the (folded) `terms` occurs, the
 /// occurrences marked with `<mark>`, everything else HTML-escaped. The passage is taken from

@@ -1,5 +1,6 @@
 //! Attachments: files kept with an application or a publication, bytes in the database.
 
+use crate::release_scan::FileScan;
 use crate::{Result, Store, StoreError, Tx, now, on_pool, on_tx};
 use gongkai_core::files::{FileKind, Limits, check_all, display_name};
 use serde::Serialize;
@@ -63,23 +64,28 @@ impl AttachmentInfo {
     }
 }
 
-/// Store `files` for `owner_kind:owner_id` inside a transaction.
-pub async fn insert_attachments(
+/// Store `files` for `owner_kind:owner_id` inside a transaction, each with its scan result
+/// when it was scanned on arrival (`scans` in the same order).
+pub(crate) async fn insert_attachments(
     tx: &mut Tx,
     owner_kind: &str,
     owner_id: i64,
     files: &[NewAttachment],
-) -> Result<()> {
-    for f in files {
+    scans: Option<&[FileScan]>,
+) -> Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(files.len());
+    for (i, f) in files.iter().enumerate() {
         let sha = hex::encode(Sha256::digest(&f.data));
-        on_tx!(tx, c => sqlx::query(
-            "INSERT INTO attachments (owner_kind, owner_id, name, content_type, size, sha256, data, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        let scan = scans.and_then(|s| s.get(i)).map(FileScan::to_json);
+        let (id,): (i64,) = on_tx!(tx, c => sqlx::query_as(
+            "INSERT INTO attachments (owner_kind, owner_id, name, content_type, size, sha256, data, created_at, scan) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
             .bind(owner_kind).bind(owner_id).bind(&f.name).bind(f.kind.content_type())
-            .bind(f.data.len() as i64).bind(&sha).bind(&f.data).bind(now())
-            .execute(c).await?.rows_affected());
+            .bind(f.data.len() as i64).bind(&sha).bind(&f.data).bind(now()).bind(scan)
+            .fetch_one(c).await?);
+        ids.push(id);
     }
-    Ok(())
+    Ok(ids)
 }
 
 const INFO_COLUMNS: &str = "id, owner_kind, owner_id, name, content_type, size, sha256";
@@ -107,17 +113,5 @@ impl Store {
         let (data,): (Vec<u8>,) = on_pool!(self, p => sqlx::query_as(
             "SELECT data FROM attachments WHERE id = $1").bind(id).fetch_one(p).await?);
         Ok(Some((info, data)))
-    }
-
-    /// Store attachments for a record outside any other change.
-    pub async fn add_attachments(
-        &self,
-        owner_kind: &str,
-        owner_id: i64,
-        files: &[NewAttachment],
-    ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        insert_attachments(&mut tx, owner_kind, owner_id, files).await?;
-        tx.commit().await
     }
 }

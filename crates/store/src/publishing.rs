@@ -367,8 +367,6 @@ pub struct ReviewInput {
     /// Keys of the checklist ticked.
     pub ticked: Vec<String>,
     pub note: String,
-    /// What the personal-data and secret scan found in the body and the attachments.
-    pub findings: Vec<String>,
     /// Why the item may go out although the scan found something (audited).
     pub override_reason: String,
 }
@@ -472,7 +470,7 @@ pub struct ImportError {
     pub message: String,
 }
 
-fn may_edit(staff: &Staff, unit_id: i64) -> bool {
+pub(crate) fn may_edit(staff: &Staff, unit_id: i64) -> bool {
     match staff.role() {
         Role::OfficeAdmin => true,
         Role::Editor => staff.unit_id == unit_id,
@@ -604,7 +602,7 @@ fn index_prefix(unit_code: &str) -> String {
     unit_code.to_uppercase()
 }
 
-async fn pub_tx(tx: &mut Tx, id: i64) -> Result<Publication> {
+pub(crate) async fn pub_tx(tx: &mut Tx, id: i64) -> Result<Publication> {
     let p: Option<Publication> = on_tx!(tx, c => sqlx::query_as::<_, Publication>(sqlx::AssertSqlSafe(
         format!("SELECT {PUB_COLUMNS} FROM publications WHERE id = $1")))
         .bind(id).fetch_optional(c).await?);
@@ -1184,8 +1182,23 @@ impl Store {
         r: &ReviewInput,
         today: NaiveDate,
     ) -> Result<Publication> {
+        // The scan is the command's own, over what is stored: the text as the portal and the
+        // index read it, and each attachment's result kept from its arrival. It runs before
+        // the write transaction (a file kept without a result is scanned now); the item must
+        // not change in between.
+        let scanned = self.publication(id).await?.ok_or_else(|| not_found(id))?;
+        let findings = if r.passed {
+            self.release_findings(&scanned, today).await?
+        } else {
+            Vec::new()
+        };
         let mut tx = self.begin_write().await?;
         let p = pub_tx(&mut tx, id).await?;
+        if p.version != scanned.version || p.updated_at != scanned.updated_at {
+            return Err(StoreError::Conflict(
+                "该信息刚被修改，请刷新后重新审核".into(),
+            ));
+        }
         if !may_review(reviewer, p.unit_id) {
             return Err(StoreError::Refused(
                 "只有本单位的审核人员或政务公开办可以审核信息".into(),
@@ -1221,12 +1234,11 @@ impl Store {
             ));
         }
         let override_reason = r.override_reason.trim();
-        if step == Step::Secrecy && r.passed && !r.findings.is_empty() && override_reason.is_empty()
-        {
+        if step == Step::Secrecy && r.passed && !findings.is_empty() && override_reason.is_empty() {
             return Err(StoreError::Refused(format!(
                 "个人信息和涉密标识检查发现 {} 处问题，不能发布：{}。请修改后重新提交，或写明确需公开的理由。",
-                r.findings.len(),
-                r.findings.join("；")
+                findings.len(),
+                findings.join("；")
             )));
         }
         let next = if r.passed { step.next() } else { Status::Draft };
@@ -1237,12 +1249,12 @@ impl Store {
             .execute(c).await?.rows_affected());
         // Findings at a content review are noted for the secrecy review, which alone may let
         // them through with a reason: only that is an override.
-        let overridden = r.passed && !r.findings.is_empty() && !override_reason.is_empty();
-        let full_note = if r.passed && !r.findings.is_empty() {
+        let overridden = r.passed && !findings.is_empty() && !override_reason.is_empty();
+        let full_note = if r.passed && !findings.is_empty() {
             format!(
                 "{note}{}检查发现：{}{}",
                 if note.is_empty() { "" } else { "。" },
-                r.findings.join("；"),
+                findings.join("；"),
                 if overridden {
                     format!("；公开理由：{override_reason}")
                 } else {
@@ -1284,7 +1296,7 @@ impl Store {
                 &actor,
                 "publication.scan_override",
                 &format!("publication:{}", p.index_no),
-                &json!({"findings": r.findings}),
+                &json!({"findings": findings}),
                 &json!({"reason": override_reason}),
             )
             .await?;

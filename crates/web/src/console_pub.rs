@@ -61,6 +61,39 @@ pub fn routes() -> Router<AppState> {
             "/console/publication-attachments/{id}",
             get(attachment_file),
         )
+        .route(
+            "/console/publication-attachments/{id}/remove",
+            post(remove_attachment),
+        )
+}
+
+/// Remove a file from a draft (to replace one, remove it and add the new one on the edit page).
+async fn remove_attachment(
+    State(state): State<AppState>,
+    me: CurrentStaff,
+    Path(id): Path<i64>,
+    ChForm(f): ChForm<CsrfForm>,
+) -> Result<Response, AppError> {
+    me.check_csrf(&f.csrf)?;
+    let missing = || AppError::NotFound("没有找到这个附件。".into());
+    let (info, _) = state.store.attachment(id).await?.ok_or_else(missing)?;
+    if info.owner_kind != "publication" {
+        return Err(missing());
+    }
+    let p = visible(&state, &me, info.owner_id).await?;
+    match state
+        .store
+        .remove_publication_attachment(me.staff(), id)
+        .await
+    {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/console/publications/{}?done=1", p.id)).into_response())
+        }
+        Err(e) if e.is_client_error() => {
+            detail_view(&state, &me, p, e.to_string(), String::new()).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// An attachment of a publication, for staff who may see the publication (drafts included).
@@ -140,55 +173,10 @@ async fn visible(state: &AppState, me: &CurrentStaff, id: i64) -> Result<Publica
         .ok_or_else(|| AppError::NotFound("没有找到这条信息，或它不属于您的单位。".into()))
 }
 
-/// Text of an HTML body, for the scan.
-fn html_text(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut in_tag = false;
-    for c in body.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&nbsp;", " ")
-}
-
 /// What the personal-data and secret scan finds in a publication: its body, its title and
 /// summary, and every attachment.
 async fn scan_publication(state: &AppState, p: &Publication) -> Result<Vec<String>, AppError> {
-    let day = today();
-    let mut found = Vec::new();
-    let push = |found: &mut Vec<String>, where_: &str, fs: Vec<gongkai_scan::Finding>| {
-        for f in fs {
-            found.push(format!(
-                "{where_}{}：{} {}",
-                f.place,
-                f.kind.label(),
-                f.masked
-            ));
-        }
-    };
-    let text = format!("{}\n{}\n{}", p.title, p.summary, html_text(&p.body));
-    push(&mut found, "", gongkai_scan::scan_text(&text, "正文", day));
-    for a in state.store.attachments("publication", p.id).await? {
-        if let Some((info, data)) = state.store.attachment(a.id).await? {
-            let name = info.name.clone();
-            let result =
-                tokio::task::spawn_blocking(move || gongkai_scan::scan_file(&name, &data, day))
-                    .await
-                    .map_err(|e| AppError::Internal(e.to_string()))?;
-            match result {
-                Ok(fs) => push(&mut found, &format!("附件“{}”", info.name), fs),
-                Err(e) => found.push(format!("附件“{}”无法检查（{e}），请人工核对", info.name)),
-            }
-        }
-    }
-    Ok(found)
+    Ok(state.store.release_findings(p, today()).await?)
 }
 
 // ---- columns ----
@@ -564,7 +552,7 @@ async fn create(
         Ok(p) => {
             state
                 .store
-                .add_attachments("publication", p.id, &files)
+                .add_publication_attachments(me.staff(), p.id, &files, today())
                 .await?;
             Ok(Redirect::to(&format!("/console/publications/{}", p.id)).into_response())
         }
@@ -662,7 +650,7 @@ async fn update(
         Ok(_) => {
             state
                 .store
-                .add_attachments("publication", id, &files)
+                .add_publication_attachments(me.staff(), id, &files, today())
                 .await?;
             Ok(Redirect::to(&format!("/console/publications/{id}?done=1")).into_response())
         }
@@ -853,14 +841,9 @@ async fn review(
     posted: Posted,
 ) -> Result<Response, AppError> {
     me.check_csrf(posted.get("csrf"))?;
-    let p = visible(&state, &me, id).await?;
+    visible(&state, &me, id).await?;
     let passed = posted.get("decision") == "pass";
-    // The scan runs again here, on what is stored now: what the reviewer saw may be stale.
-    let findings = if passed {
-        scan_publication(&state, &p).await?
-    } else {
-        Vec::new()
-    };
+    // The review command scans what is stored itself: what the reviewer saw may be stale.
     let input = ReviewInput {
         passed,
         ticked: posted
@@ -869,7 +852,6 @@ async fn review(
             .map(|s| s.to_string())
             .collect(),
         note: posted.get("note").into(),
-        findings,
         override_reason: posted.get("override_reason").into(),
     };
     let r = state

@@ -639,7 +639,7 @@ impl Store {
                     written[i] = Some(write_prepared(&mut tx, &mut chain, actor, p).await?);
                 }
                 if let Some(Written::New { id, .. }) = &written[i] {
-                    insert_attachments(&mut tx, "application", *id, &p.attachments).await?;
+                    insert_attachments(&mut tx, "application", *id, &p.attachments, None).await?;
                 }
             }
             tx.commit().await?;

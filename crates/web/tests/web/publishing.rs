@@ -316,3 +316,123 @@ async fn other_units_and_handlers_cannot_reach_publishing_and_bad_paths_are_404(
     );
     let _ = hidden;
 }
+
+/// A draft's flagged attachment is scanned once when it arrives, shown with the draft, and can
+/// be removed (to be replaced) through the page; the removal is in the ledger, and only the
+/// unit's editors may do it, only while the item can be edited.
+#[tokio::test]
+async fn a_flagged_attachment_can_be_removed_from_a_draft() {
+    let app = spawn_app().await;
+    let unit = app.store.unit_by_code("py-zjj").await.unwrap().unwrap();
+    let column = app
+        .store
+        .apply_column_template("test", unit.id, None, "art20")
+        .await
+        .unwrap()[0]
+        .id;
+    let (editor, csrf) = app.login("zjj-editor").await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("title", "关于某路段施工的公告")
+        .text("summary", "施工公告")
+        .text("formed_on", "2021-09-24")
+        .text("genre", "announcement")
+        .text("body", "<p>特此公告。</p>")
+        .text("column_ids", column.to_string())
+        .part(
+            "attachments",
+            reqwest::multipart::Part::bytes(b"%PDF-1.4 not really".to_vec())
+                .file_name("施工图.pdf"),
+        );
+    let r = editor
+        .post(app.url("/console/publications/new?unit=py-zjj"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+    // A file whose text cannot be read is never called clean.
+    let (_, page) = text(&editor, app.url(&location)).await;
+    assert!(page.contains("附件“施工图.pdf”无法检查"), "{page}");
+    let file = app.store.attachments("publication", id).await.unwrap()[0].id;
+    let remove = app.url(&format!("/console/publication-attachments/{file}/remove"));
+
+    // A handler may not touch it.
+    let (handler, handler_csrf) = app.login("zjj-handler").await;
+    let r = handler
+        .post(&remove)
+        .form(&[("csrf", handler_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    let r = editor
+        .post(&remove)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        app.store
+            .attachments("publication", id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (_, page) = text(&editor, app.url(&location)).await;
+    assert!(!page.contains("施工图.pdf"));
+    let ledger = app
+        .store
+        .audit_list(Some("publication:"), 20, 0)
+        .await
+        .unwrap();
+    assert!(ledger.iter().any(
+        |e| e.action == "publication.attachment.remove" && e.before_json.contains("施工图.pdf")
+    ));
+
+    // Once submitted, the files are fixed until it is returned or withdrawn.
+    app.store
+        .add_publication_attachments(
+            &app.store
+                .staff_by_username("zjj-editor")
+                .await
+                .unwrap()
+                .unwrap(),
+            id,
+            &gongkai_store::files::NewAttachment::check_all(
+                vec![("说明.pdf".into(), b"%PDF-1.4 x".to_vec())],
+                gongkai_core::files::PUBLICATION_LIMITS,
+            )
+            .unwrap(),
+            gongkai_core::clock::today(),
+        )
+        .await
+        .unwrap();
+    let r = editor
+        .post(app.url(&format!("/console/publications/{id}/submit")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let second = app.store.attachments("publication", id).await.unwrap()[0].id;
+    let r = editor
+        .post(app.url(&format!("/console/publication-attachments/{second}/remove")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        app.store
+            .attachments("publication", id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -1,0 +1,96 @@
+//! The files of a publication, added and removed through commands while it can be edited (a
+//! draft, or withdrawn): each checks who acts and the item's state, scans what arrives once and
+//! keeps the result with the file, and writes the change with its ledger entry.
+
+use crate::files::NewAttachment;
+use crate::publishing::{Publication, may_edit, pub_tx};
+use crate::release_scan::FileScan;
+use crate::staff::Staff;
+use crate::{Result, Store, StoreError, audit, on_tx};
+use chrono::NaiveDate;
+use serde_json::json;
+
+fn editable_by(staff: &Staff, p: &Publication) -> Result<()> {
+    if !may_edit(staff, p.unit_id) {
+        return Err(StoreError::Forbidden(
+            "只有本单位的信息编辑人员或政务公开办可以修改信息的附件".into(),
+        ));
+    }
+    if !p.status().editable() {
+        return Err(StoreError::Refused(format!(
+            "该信息{}，不能修改附件；已发布的信息须先撤回",
+            p.status_label()
+        )));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Attach files to a publication that can be edited; each is scanned on arrival and its
+    /// result kept. Returns the new attachments' ids.
+    pub async fn add_publication_attachments(
+        &self,
+        staff: &Staff,
+        publication_id: i64,
+        files: &[NewAttachment],
+        today: NaiveDate,
+    ) -> Result<Vec<i64>> {
+        if files.is_empty() {
+            return Ok(Vec::new());
+        }
+        let scans = FileScan::of_all(files, today).await?;
+        let mut tx = self.begin_write().await?;
+        let p = pub_tx(&mut tx, publication_id).await?;
+        editable_by(staff, &p)?;
+        let ids = crate::files::insert_attachments(
+            &mut tx,
+            "publication",
+            publication_id,
+            files,
+            Some(&scans),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &format!("staff:{}", staff.username),
+            "publication.attachment.add",
+            &format!("publication:{}", p.index_no),
+            &serde_json::Value::Null,
+            &json!({"files": files.iter().map(|f| &f.name).collect::<Vec<_>>(), "ids": ids}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Remove a file from a publication that can be edited (to replace it, remove it and add
+    /// the new one).
+    pub async fn remove_publication_attachment(
+        &self,
+        staff: &Staff,
+        attachment_id: i64,
+    ) -> Result<Publication> {
+        let mut tx = self.begin_write().await?;
+        let row: Option<(i64, String)> = on_tx!(&mut tx, c => sqlx::query_as(
+            "SELECT owner_id, name FROM attachments WHERE id = $1 AND owner_kind = 'publication'")
+            .bind(attachment_id).fetch_optional(c).await?);
+        let Some((owner_id, name)) = row else {
+            return Err(StoreError::NotFound("没有这个附件".into()));
+        };
+        let p = pub_tx(&mut tx, owner_id).await?;
+        editable_by(staff, &p)?;
+        on_tx!(&mut tx, c => sqlx::query("DELETE FROM attachments WHERE id = $1")
+            .bind(attachment_id).execute(c).await?.rows_affected());
+        audit::append(
+            &mut tx,
+            &format!("staff:{}", staff.username),
+            "publication.attachment.remove",
+            &format!("publication:{}", p.index_no),
+            &json!({"file": name, "id": attachment_id}),
+            &serde_json::Value::Null,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+}
