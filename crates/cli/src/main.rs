@@ -924,7 +924,7 @@ async fn user(command: UserCommand) -> Outcome {
                 say!(
                     "{}\t{}\t{}\t{}\t{}",
                     s.username,
-                    s.role,
+                    s.role.as_str(),
                     s.unit_code,
                     s.display_name,
                     if s.active { "active" } else { "disabled" }

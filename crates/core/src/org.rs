@@ -121,6 +121,17 @@ impl Role {
     }
 }
 
+/// A stored role read back: an unknown one is an error, never a lesser or greater role.
+impl TryFrom<String> for Role {
+    type Error = String;
+    fn try_from(s: String) -> Result<Role, String> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("未知的角色“{s}”"))
+    }
+}
+
 /// A unit code: 1–32 characters of ASCII letters, digits and `-`, starting with a letter or digit.
 pub fn check_unit_code(code: &str) -> Result<(), String> {
     let ok = !code.is_empty()

@@ -80,6 +80,21 @@ impl Status {
     }
 }
 
+/// A stored status read back: an unknown one is an error, never a draft.
+impl TryFrom<String> for Status {
+    type Error = String;
+    fn try_from(s: String) -> Result<Status, String> {
+        Status::parse(&s).ok_or_else(|| format!("未知的信息状态“{s}”"))
+    }
+}
+
+/// Templates compare a status with its stored name (`p.status == "published"`).
+impl PartialEq<&str> for Status {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// A review level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

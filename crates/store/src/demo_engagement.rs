@@ -66,7 +66,7 @@ impl Store {
             topic: "综合政务".into(),
             genre: "announcement".into(),
             validity: String::new(),
-            body: format!("<p>{title}</p>"),
+            body: crate::safe_html::sanitise(&format!("<p>{title}</p>")),
             column_ids: vec![column_id],
             reviews: vec![
                 ("submit", format!("{}信息编辑", unit.display_short())),
@@ -366,7 +366,9 @@ impl Store {
                         topic: "综合政务".into(),
                         genre: "report".into(),
                         validity: String::new(),
-                        body: "<p>按照检查通报要求，现将有关工作情况公开如下。</p>".into(),
+                        body: crate::safe_html::sanitise(
+                            "<p>按照检查通报要求，现将有关工作情况公开如下。</p>",
+                        ),
                         column_ids: vec![c.id],
                         reviews: vec![("submit", format!("{}信息编辑", u.display_short()))],
                         media_form: String::new(),

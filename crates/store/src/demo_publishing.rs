@@ -254,7 +254,7 @@ impl Store {
                     |(genre, _)| genre.to_string(),
                 ),
                 validity: String::new(),
-                body,
+                body: crate::safe_html::sanitise(&body),
                 column_ids,
                 reviews: reviews(&unit.short),
                 media_form: special.map_or(String::new(), |(_, form)| form.to_string()),

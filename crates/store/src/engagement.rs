@@ -358,7 +358,7 @@ impl Store {
         let c: Consultation = on_tx!(&mut tx, c => sqlx::query_as::<_, Consultation>(sqlx::AssertSqlSafe(format!(
             "INSERT INTO consultations (unit_id, title, draft, explanation, opens_on, closes_on, created_by, created_at, publication_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {CONSULTATION_COLUMNS}")))
-            .bind(unit_id).bind(input.title.trim()).bind(crate::publishing::sanitise(input.draft.trim()))
+            .bind(unit_id).bind(input.title.trim()).bind(crate::safe_html::sanitise(input.draft.trim()).into_string())
             .bind(input.explanation.trim()).bind(opens).bind(closes).bind(actor).bind(now())
             .bind(publication_id)
             .fetch_one(c).await?);

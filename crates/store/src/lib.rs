@@ -30,6 +30,7 @@ pub mod publication_files;
 pub mod publishing;
 pub mod release_scan;
 pub mod report;
+pub mod safe_html;
 pub mod staff;
 pub mod synthetic;
 pub mod testkit;

@@ -362,7 +362,10 @@ impl Store {
         };
         let mut facts = Vec::with_capacity(rows.len() * 2);
         for (applicant, outcome, received, all, open, before_year, before_next) in rows {
-            let applicant = ApplicantType::parse(&applicant).unwrap_or(ApplicantType::Other);
+            // An unknown stored type is an error, never counted under 其他.
+            let applicant = ApplicantType::parse(&applicant).ok_or_else(|| {
+                StoreError::Internal(format!("applications 中的申请人类型“{applicant}”无法识别"))
+            })?;
             let received = received_at(received);
             let periods = [
                 (None, open),

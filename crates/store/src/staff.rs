@@ -15,7 +15,10 @@ pub struct Staff {
     pub unit_id: i64,
     pub unit_code: String,
     pub unit_name: String,
-    pub role: String,
+    /// Read back strictly: an unknown stored role is an error naming the column, never a
+    /// lesser or greater role.
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub active: bool,
     pub failed_logins: i64,
     pub locked_until: Option<DateTime<Utc>>,
@@ -23,9 +26,8 @@ pub struct Staff {
 }
 
 impl Staff {
-    /// The role; an unknown stored role (impossible by the schema's CHECK) acts as read-only.
     pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Auditor)
+        self.role
     }
 
     /// May this staff member see the unit?

@@ -175,7 +175,7 @@ impl Store {
                         topic: String::new(),
                         genre: "notice".into(),
                         validity: String::new(),
-                        body: String::new(),
+                        body: crate::safe_html::sanitise(""),
                         column_ids: vec![first_column[u]],
                         reviews: Vec::new(),
                         media_form: String::new(),

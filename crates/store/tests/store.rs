@@ -559,3 +559,64 @@ async fn an_extension_recorded_later_counts_in_the_on_time_figure() {
     assert_eq!(r.figures.applications_concluded_on_time, 1);
     assert_eq!(r.figures.applications_carried_out, 0);
 }
+
+/// A stored value that does not read is an error naming its table and row, never a default: an
+/// event that does not decode is not dropped (the due date would move silently), and a command
+/// on that application is refused rather than checked against part of its record.
+#[tokio::test]
+async fn stored_values_that_do_not_read_are_errors_naming_the_row() {
+    use gongkai_core::application::{Channel, Event};
+    use gongkai_store::actor::Actor;
+    use gongkai_store::applications::ApplicationInput;
+    let db = testkit::fresh().await.unwrap();
+    let store = Store::open_and_migrate(&db.location).await.unwrap();
+    store.create_demo_organisation().await.unwrap();
+    let today = gongkai_core::clock::today();
+    let input = ApplicationInput {
+        unit_code: "py-zjj".into(),
+        applicant_type: "natural".into(),
+        applicant_name: "赵六".into(),
+        id_kind: "other".into(),
+        id_number: "STRICT-1".into(),
+        phone: "13800138000".into(),
+        email: "z@example.com".into(),
+        info_description: "某文件".into(),
+        form_wanted: "email".into(),
+        delivery: "email".into(),
+        ..Default::default()
+    };
+    let id = store
+        .submit_application("t", Channel::Post, &input, Some(today), None, today)
+        .await
+        .unwrap()
+        .application
+        .id;
+    tamper(
+        &store,
+        &db,
+        false,
+        &format!(
+            "UPDATE application_events SET detail = '{{\"kind\": \"teleported\", \"on\": \"2021-01-01\"}}' \
+             WHERE application_id = {id}"
+        ),
+    )
+    .await
+    .unwrap();
+    let e = store.events(id).await.unwrap_err().to_string();
+    assert!(e.contains("application_events 第"), "{e}");
+    let e = store
+        .record_event(
+            &Actor::system("t"),
+            id,
+            Event::Extended {
+                on: today,
+                approved_by: "主任".into(),
+            },
+            today,
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("application_events 第"), "{e}");
+    assert!(store.progress(id, today).await.is_err());
+}

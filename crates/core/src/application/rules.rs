@@ -11,7 +11,7 @@ use super::{Event, Stage, progress, received_on};
 use crate::calendar::Calendar;
 use crate::deadline::{correction_notice_due, fee_payment_due};
 use crate::fees::{FeeMethod, item_fee, pages_fee};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// What the records say about an application and the person acting, besides its events.
 #[derive(Debug, Clone, Default)]
@@ -314,6 +314,23 @@ fn receipt_correction(
         return Err(no("on", format!("收到申请之日已是 {on}")));
     }
     art31_not_before_submission(facts, on)?;
+    // 按件计收 counts the applicant's applications in the month of receipt: a notice sent on
+    // that count keeps the receipt in its month.
+    let counted_by_month = has(events, |e| {
+        matches!(
+            e,
+            Event::FeeNotice {
+                method: FeeMethod::Items,
+                ..
+            }
+        )
+    });
+    if counted_by_month && (on.year(), on.month()) != (current.year(), current.month()) {
+        return Err(no(
+            "on",
+            "已按收到申请当月的申请件数发出按件计收的收费通知，收到申请之日不能改到其他月份",
+        ));
+    }
     if let Some(e) = events
         .iter()
         .filter(|e| !matches!(e, Event::Received { .. } | Event::ReceiptCorrected { .. }))

@@ -7,6 +7,7 @@ mod engagement;
 mod publishing;
 mod report_outputs;
 mod rules;
+mod rules_random;
 mod search;
 
 use gongkai_store::Store;

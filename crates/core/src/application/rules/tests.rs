@@ -604,3 +604,35 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_receipt_counted_for_a_fee_by_month_stays_in_its_month() {
+    let cal = Calendar::builtin();
+    let today = d("2021-12-31");
+    let office = Facts {
+        by_office: true,
+        month_count: 12,
+        ..F
+    };
+    let mut ev = received("2021-06-21");
+    ev.push(Event::FeeNotice {
+        on: d("2021-06-22"),
+        method: FeeMethod::Items,
+        quantity: 12,
+        amount_yuan: 100,
+    });
+    let other_month = Event::ReceiptCorrected {
+        on: d("2021-05-31"),
+        reason: "登记错误".into(),
+    };
+    assert!(
+        check_next(cal, &office, &ev, &other_month, today)
+            .unwrap_err()
+            .contains("按件计收")
+    );
+    let same_month = Event::ReceiptCorrected {
+        on: d("2021-06-18"),
+        reason: "登记错误".into(),
+    };
+    check_next(cal, &office, &ev, &same_month, today).unwrap();
+}
