@@ -3,27 +3,12 @@
 //! keeps the result with the file, and writes the change with its ledger entry.
 
 use crate::files::NewAttachment;
-use crate::publishing::{Publication, may_edit, pub_tx};
+use crate::publishing::{Publication, check_editable, pub_tx};
 use crate::release_scan::FileScan;
 use crate::staff::Staff;
 use crate::{Result, Store, StoreError, audit, on_tx};
 use chrono::NaiveDate;
 use serde_json::json;
-
-fn editable_by(staff: &Staff, p: &Publication) -> Result<()> {
-    if !may_edit(staff, p.unit_id) {
-        return Err(StoreError::Forbidden(
-            "只有本单位的信息编辑人员或政务公开办可以修改信息的附件".into(),
-        ));
-    }
-    if !p.status().editable() {
-        return Err(StoreError::Refused(format!(
-            "该信息{}，不能修改附件；已发布的信息须先撤回",
-            p.status_label()
-        )));
-    }
-    Ok(())
-}
 
 impl Store {
     /// Attach files to a publication that can be edited; each is scanned on arrival and its
@@ -41,7 +26,7 @@ impl Store {
         let scans = FileScan::of_all(files, today).await?;
         let mut tx = self.begin_write().await?;
         let p = pub_tx(&mut tx, publication_id).await?;
-        editable_by(staff, &p)?;
+        check_editable(staff, &p)?;
         let ids = crate::files::insert_attachments(
             &mut tx,
             "publication",
@@ -78,7 +63,7 @@ impl Store {
             return Err(StoreError::NotFound("没有这个附件".into()));
         };
         let p = pub_tx(&mut tx, owner_id).await?;
-        editable_by(staff, &p)?;
+        check_editable(staff, &p)?;
         on_tx!(&mut tx, c => sqlx::query("DELETE FROM attachments WHERE id = $1")
             .bind(attachment_id).execute(c).await?.rows_affected());
         audit::append(

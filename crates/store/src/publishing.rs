@@ -366,7 +366,24 @@ pub struct ImportError {
     pub message: String,
 }
 
-pub(crate) fn may_edit(staff: &Staff, unit_id: i64) -> bool {
+/// An item (its text or its files) is changed by the unit's editors or the office, and only
+/// while it is a draft or withdrawn.
+pub(crate) fn check_editable(staff: &Staff, p: &Publication) -> Result<()> {
+    if !may_edit(staff, p.unit_id) {
+        return Err(StoreError::Forbidden(
+            "只有本单位的信息编辑人员或政务公开办可以修改信息".into(),
+        ));
+    }
+    if !p.status().editable() {
+        return Err(StoreError::Refused(format!(
+            "该信息{}，不能修改；已发布的信息须先撤回",
+            p.status_label()
+        )));
+    }
+    Ok(())
+}
+
+fn may_edit(staff: &Staff, unit_id: i64) -> bool {
     match staff.role() {
         Role::OfficeAdmin => true,
         Role::Editor => staff.unit_id == unit_id,
@@ -997,17 +1014,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Publication> {
         let before = self.publication(id).await?.ok_or_else(|| not_found(id))?;
-        if !may_edit(staff, before.unit_id) {
-            return Err(StoreError::Refused(
-                "只有本单位的信息编辑人员或政务公开办可以修改信息".into(),
-            ));
-        }
-        if !before.status().editable() {
-            return Err(StoreError::Refused(format!(
-                "该信息{}，不能修改；已发布的信息须先撤回",
-                before.status_label()
-            )));
-        }
+        check_editable(staff, &before)?;
         let Checked {
             input: i,
             body,

@@ -70,7 +70,7 @@ async fn page_event(app: &App, user: &str, id: i64, form: &[(&str, &str)]) -> (S
     .await
 }
 
-async fn events_of(app: &App, id: i64) -> Vec<gongkai_core::application::Event> {
+pub(crate) async fn events_of(app: &App, id: i64) -> Vec<gongkai_core::application::Event> {
     app.store
         .events(id)
         .await

@@ -256,14 +256,7 @@ impl Run {
     }
 
     async fn events(&self, id: i64) -> Vec<Event> {
-        self.app
-            .store
-            .events(id)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|r| r.event)
-            .collect()
+        super::rules::events_of(&self.app, id).await
     }
 
     /// The applicant's applications received in the month of `on`, up to that day.
