@@ -44,6 +44,16 @@ impl Actor {
         matches!(self.role, None | Some(Role::OfficeAdmin))
     }
 
+    /// Engagement (messages, opinions, interview questions) is moderated by the office and by
+    /// the editors of the unit that received it.
+    pub(crate) fn may_moderate_for(&self, unit_id: i64) -> Result<()> {
+        match self.role {
+            None | Some(Role::OfficeAdmin) => Ok(()),
+            Some(Role::Editor) if self.unit_id == Some(unit_id) => Ok(()),
+            _ => Err(StoreError::Forbidden("您只能审核本单位收到的内容".into())),
+        }
+    }
+
     /// Applications are handled by the office and by the handlers of their own unit; everyone
     /// else is refused, auditors included (they read, never change).
     pub(crate) fn may_handle_applications_of(&self, unit_id: i64) -> Result<()> {

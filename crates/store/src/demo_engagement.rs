@@ -146,8 +146,14 @@ impl Store {
                         opens + chrono::Days::new(3 + k as u64),
                     )
                     .await?;
-                self.moderate("demo", o.id, k != 3, "", opens + chrono::Days::new(5))
-                    .await?;
+                self.moderate(
+                    &crate::actor::Actor::system("demo"),
+                    o.id,
+                    k != 3,
+                    "",
+                    opens + chrono::Days::new(5),
+                )
+                .await?;
             }
             let feedback_day = closes + chrono::Days::new(10);
             if feedback_day <= day(2021, 12, 31) {
@@ -200,7 +206,7 @@ impl Store {
                 )
                 .await?;
             self.moderate(
-                "demo",
+                &crate::actor::Actor::system("demo"),
                 q.id,
                 true,
                 "自印发之日起施行，所需材料见办事指南。",
@@ -230,7 +236,7 @@ impl Store {
                 )
                 .await?;
             self.moderate(
-                "demo",
+                &crate::actor::Actor::system("demo"),
                 m.id,
                 true,
                 "您好，可通过“番禺政务”微信公众号预约，也可现场办理。",

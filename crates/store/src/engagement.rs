@@ -509,17 +509,19 @@ impl Store {
     /// optionally reply to it.
     pub async fn moderate(
         &self,
-        actor: &str,
+        actor: &crate::actor::Actor,
         id: i64,
         approve: bool,
         reply: &str,
         today: NaiveDate,
     ) -> Result<Contribution> {
-        check_text("答复", reply, false, 5000).map_err(|m| StoreError::invalid("reply", m))?;
         let before = self
             .contribution(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("没有这条内容".into()))?;
+        actor.may_moderate_for(before.unit_id)?;
+        check_text("答复", reply, false, 5000).map_err(|m| StoreError::invalid("reply", m))?;
+        let actor = actor.name();
         let reply = reply.trim();
         let replied_on = if reply.is_empty() {
             before.replied_on

@@ -609,16 +609,20 @@ async fn moderate(
         .contribution(id)
         .await?
         .ok_or_else(|| AppError::NotFound("没有这条内容。".into()))?;
-    if !can_manage(&me, c.unit_id) {
-        return Err(AppError::Forbidden("您只能审核本单位收到的内容。".into()));
-    }
     let approve = f.decision == "approve";
     let e = match state
         .store
-        .moderate(&actor(&me), id, approve, &f.reply, today())
+        .moderate(
+            &gongkai_store::actor::Actor::staff(me.staff()),
+            id,
+            approve,
+            &f.reply,
+            today(),
+        )
         .await
     {
         Ok(_) => return Ok(Redirect::to(&page_of(&c)).into_response()),
+        Err(e @ StoreError::Forbidden(_)) => return Err(e.into()),
         Err(e) => e,
     };
     // Back on the page it was typed on, the reply kept and the message beside it.
