@@ -44,13 +44,15 @@ impl Actor {
         matches!(self.role, None | Some(Role::OfficeAdmin))
     }
 
-    /// Engagement (messages, opinions, interview questions) is moderated by the office and by
-    /// the editors of the unit that received it.
-    pub(crate) fn may_moderate_for(&self, unit_id: i64) -> Result<()> {
+    /// Engagement (consultations, interviews, and the messages, opinions and questions they
+    /// receive) is run by the office and by the editors of the unit it belongs to.
+    pub(crate) fn may_manage_engagement_of(&self, unit_id: i64) -> Result<()> {
         match self.role {
             None | Some(Role::OfficeAdmin) => Ok(()),
             Some(Role::Editor) if self.unit_id == Some(unit_id) => Ok(()),
-            _ => Err(StoreError::Forbidden("您只能审核本单位收到的内容".into())),
+            _ => Err(StoreError::Forbidden(
+                "您只能为本单位办理互动交流事项".into(),
+            )),
         }
     }
 

@@ -158,7 +158,7 @@ impl Store {
             let feedback_day = closes + chrono::Days::new(10);
             if feedback_day <= day(2021, 12, 31) {
                 self.publish_feedback(
-                    "demo",
+                    &crate::actor::Actor::system("demo"),
                     c.id,
                     &format!(
                         "征集期间共收到意见建议{}条，经研究采纳{}条，未采纳的主要原因是超出本文件规范范围。",
@@ -213,8 +213,13 @@ impl Store {
                 on,
             )
             .await?;
-            self.record_interview("demo", v.id, "主持人：各位网友大家好……（文字实录）", "")
-                .await?;
+            self.record_interview(
+                &crate::actor::Actor::system("demo"),
+                v.id,
+                "主持人：各位网友大家好……（文字实录）",
+                "",
+            )
+            .await?;
         }
 
         // The message box: messages answered within weeks.

@@ -395,7 +395,7 @@ impl Store {
     /// Publish the feedback (采纳情况反馈) of a closed consultation.
     pub async fn publish_feedback(
         &self,
-        actor: &str,
+        actor: &crate::actor::Actor,
         id: i64,
         feedback: &str,
         today: NaiveDate,
@@ -404,6 +404,8 @@ impl Store {
             .consultation(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("没有这项调查征集".into()))?;
+        actor.may_manage_engagement_of(c.unit_id)?;
+        let actor = actor.name();
         // From the closing day on: publishing the feedback ends the consultation.
         if today < c.closes_on {
             return Err(StoreError::Refused(format!(
@@ -519,7 +521,7 @@ impl Store {
             .contribution(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("没有这条内容".into()))?;
-        actor.may_moderate_for(before.unit_id)?;
+        actor.may_manage_engagement_of(before.unit_id)?;
         check_text("答复", reply, false, 5000).map_err(|m| StoreError::invalid("reply", m))?;
         let actor = actor.name();
         let reply = reply.trim();
@@ -588,11 +590,17 @@ impl Store {
     /// Record the transcript and the video of a held interview.
     pub async fn record_interview(
         &self,
-        actor: &str,
+        actor: &crate::actor::Actor,
         id: i64,
         transcript: &str,
         video_url: &str,
     ) -> Result<()> {
+        let v = self
+            .interview(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("没有这场访谈".into()))?;
+        actor.may_manage_engagement_of(v.unit_id)?;
+        let actor = actor.name();
         check_text("文字实录", transcript, true, 200_000)
             .map_err(|m| StoreError::invalid("transcript", m))?;
         let url = video_url.trim();

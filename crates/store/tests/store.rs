@@ -620,3 +620,37 @@ async fn stored_values_that_do_not_read_are_errors_naming_the_row() {
     assert!(e.contains("application_events 第"), "{e}");
     assert!(store.progress(id, today).await.is_err());
 }
+
+/// Who may run engagement is decided by the commands themselves: a handler is refused whatever
+/// way in it comes by, the office is not.
+#[tokio::test]
+async fn engagement_commands_check_who_acts() {
+    use gongkai_store::actor::Actor;
+    let (_db, store) = fresh().await;
+    store.create_demo_organisation().await.unwrap();
+    let unit = store.unit_by_code("py-zjj").await.unwrap().unwrap();
+    let input = gongkai_store::engagement::InterviewInput {
+        title: "老旧小区改造政策解读访谈".into(),
+        scheduled_on: "2021-06-01".into(),
+        ..Default::default()
+    };
+    let v = store
+        .create_interview("t", unit.id, &input, None)
+        .await
+        .unwrap();
+    let handler = store
+        .staff_by_username("zjj-handler")
+        .await
+        .unwrap()
+        .unwrap();
+    let e = store
+        .record_interview(&Actor::staff(&handler), v.id, "实录", "")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden(_)), "{e:?}");
+    let office = store.staff_by_username("admin").await.unwrap().unwrap();
+    store
+        .record_interview(&Actor::staff(&office), v.id, "实录", "")
+        .await
+        .unwrap();
+}

@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use gongkai_core::Role;
 use gongkai_core::supervision::{Finding, Rule, vetoes};
+use gongkai_store::actor::Actor;
 use gongkai_store::engagement::{
     Consultation, ConsultationInput, Contribution, FILING_KINDS, InspectionRun, Interview,
     InterviewInput, MediaAccount, Notice, PLATFORMS, Rectification, StoredFinding, Training,
@@ -388,20 +389,13 @@ async fn feedback(
     ChForm(f): ChForm<FeedbackForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    let c = state
-        .store
-        .consultation(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("没有这项调查征集。".into()))?;
-    if !can_manage(&me, c.unit_id) {
-        return Err(AppError::Forbidden("您只能为本单位办理。".into()));
-    }
     match state
         .store
-        .publish_feedback(&actor(&me), id, &f.feedback, today())
+        .publish_feedback(&Actor::staff(me.staff()), id, &f.feedback, today())
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/console/consultations/{id}")).into_response()),
+        Err(e @ StoreError::Forbidden(_)) => Err(e.into()),
         Err(e) => {
             let errors = sent_back(e, "feedback")?;
             consultation_page(&state, &me, id, f.feedback, errors, ReplyBack::default()).await
@@ -551,20 +545,13 @@ async fn record_interview(
     ChForm(f): ChForm<RecordForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    let v = state
-        .store
-        .interview(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("没有这场访谈。".into()))?;
-    if !can_manage(&me, v.unit_id) {
-        return Err(AppError::Forbidden("您只能为本单位办理。".into()));
-    }
     match state
         .store
-        .record_interview(&actor(&me), id, &f.transcript, &f.video_url)
+        .record_interview(&Actor::staff(me.staff()), id, &f.transcript, &f.video_url)
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/console/interviews/{id}")).into_response()),
+        Err(e @ StoreError::Forbidden(_)) => Err(e.into()),
         Err(e) => {
             let errors = sent_back(e, "transcript")?;
             interview_page(
@@ -612,13 +599,7 @@ async fn moderate(
     let approve = f.decision == "approve";
     let e = match state
         .store
-        .moderate(
-            &gongkai_store::actor::Actor::staff(me.staff()),
-            id,
-            approve,
-            &f.reply,
-            today(),
-        )
+        .moderate(&Actor::staff(me.staff()), id, approve, &f.reply, today())
         .await
     {
         Ok(_) => return Ok(Redirect::to(&page_of(&c)).into_response()),
