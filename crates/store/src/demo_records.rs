@@ -528,7 +528,7 @@ impl Store {
                 result_on: Some(result_on),
                 note: String::new(),
             };
-            self.add_case("demo", app_id, &case, today).await?;
+            self.add_case(&demo, app_id, &case, today).await?;
         }
         Ok(())
     }

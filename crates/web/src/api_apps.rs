@@ -770,11 +770,7 @@ pub async fn add_case(
         result_on,
         note: b.note,
     };
-    match state
-        .store
-        .add_case(actor.name(), app.id, &case, today())
-        .await
-    {
+    match state.store.add_case(&actor, app.id, &case, today()).await {
         Ok(c) => (StatusCode::CREATED, Json(CaseCreated { id: c.id })).into_response(),
         Err(e) => store_error(e),
     }

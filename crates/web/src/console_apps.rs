@@ -807,7 +807,7 @@ async fn add_case(
     };
     match state
         .store
-        .add_case(&actor(&me), app.id, &case, today())
+        .add_case(&Actor::staff(me.staff()), app.id, &case, today())
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/console/applications/{id}?done=1")).into_response()),
@@ -841,7 +841,13 @@ async fn update_case(
     };
     match state
         .store
-        .set_case_result(&actor(&me), case_id, &f.result, result_on, today())
+        .set_case_result(
+            &Actor::staff(me.staff()),
+            case_id,
+            &f.result,
+            result_on,
+            today(),
+        )
         .await
     {
         Ok(()) => {

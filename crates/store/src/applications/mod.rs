@@ -1014,7 +1014,7 @@ impl Store {
     /// File a reconsideration or lawsuit about an application's answer.
     pub async fn add_case(
         &self,
-        actor: &str,
+        actor: &Actor,
         application_id: i64,
         case: &NewCase,
         today: NaiveDate,
@@ -1029,6 +1029,9 @@ impl Store {
             .ok_or_else(|| StoreError::invalid("result", "请选择审理结果"))?;
         check_case_dates(case.filed_on, result, case.result_on, today)?;
         let mut tx = self.begin_write().await?;
+        // Who may act on the application may record its cases.
+        commands::load(&mut tx, actor, application_id).await?;
+        let actor = actor.name();
         let row: ReviewCase = on_tx!(&mut tx, c => sqlx::query_as(
             "INSERT INTO review_cases (application_id, kind, filed_on, result, result_on, note) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, application_id, kind, filed_on, result, result_on, note")
@@ -1051,7 +1054,7 @@ impl Store {
     /// Record a case's result.
     pub async fn set_case_result(
         &self,
-        actor: &str,
+        actor: &Actor,
         case_id: i64,
         result: &str,
         result_on: Option<NaiveDate>,
@@ -1064,6 +1067,8 @@ impl Store {
             "SELECT id, application_id, kind, filed_on, result, result_on, note FROM review_cases WHERE id = $1")
             .bind(case_id).fetch_optional(c).await?);
         let before = before.ok_or_else(|| StoreError::NotFound("没有这个案件".into()))?;
+        commands::load(&mut tx, actor, before.application_id).await?;
+        let actor = actor.name();
         check_case_dates(before.filed_on, result, result_on, today)?;
         on_tx!(&mut tx, c => sqlx::query("UPDATE review_cases SET result = $1, result_on = $2 WHERE id = $3")
             .bind(result.as_str()).bind(result_on).bind(case_id).execute(c).await?.rows_affected());
