@@ -6,7 +6,7 @@
 //! row of table 三 is the answer's metadata, not letter text. [`problems`] finds what must not go
 //! out: unfilled ［…］ placeholders, doubled marks, ASCII punctuation inside Chinese text.
 
-use crate::application::Event;
+use crate::application::{Event, correction_received, correction_request, fee_notice};
 use chrono::NaiveDate;
 
 /// What a letter is about.
@@ -54,18 +54,9 @@ fn third_parties(events: &[Event]) -> Option<(Vec<&str>, bool)> {
 
 /// What the answer tells for each outcome, before the remedies.
 fn outcome_text(key: &str, events: &[Event]) -> String {
-    let correction = events.iter().find_map(|e| match e {
-        Event::CorrectionRequested { on, by, .. } => Some((*on, *by)),
-        _ => None,
-    });
-    let corrected = events.iter().find_map(|e| match e {
-        Event::CorrectionReceived { on } => Some(*on),
-        _ => None,
-    });
-    let fee = events.iter().find_map(|e| match e {
-        Event::FeeNotice { on, .. } => Some(*on),
-        _ => None,
-    });
+    let correction = correction_request(events);
+    let corrected = correction_received(events);
+    let fee = fee_notice(events).map(|(on, _)| on);
     let refused = |why: &str, article: &str| {
         format!(
             "经审查，{why}，根据{CONDITIONS}{article}和第三十六条第（三）项的规定，决定不予公开。"
@@ -255,10 +246,9 @@ pub fn problems(text: &str) -> Vec<String> {
 /// recorded so the applicant reads it on the status page.
 pub fn notice_for(
     ctx: &LetterContext<'_>,
-    event: &crate::application::Event,
+    event: &Event,
     due_after: Option<NaiveDate>,
 ) -> Option<(&'static str, String, String)> {
-    use crate::application::Event;
     let head = format!(
         "{}：\n\n本机关于{}收到您的政府信息公开申请（申请编号：{}），您申请获取：“{}”。",
         ctx.applicant_name,

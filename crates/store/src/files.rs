@@ -105,11 +105,19 @@ impl Store {
         )
     }
 
+    /// One attachment without its bytes.
+    pub async fn attachment_info(&self, id: i64) -> Result<Option<AttachmentInfo>> {
+        let sql = format!("SELECT {INFO_COLUMNS} FROM attachments WHERE id = $1");
+        Ok(
+            on_pool!(self, p => sqlx::query_as::<_, AttachmentInfo>(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(p).await?),
+        )
+    }
+
     /// One attachment with its bytes.
     pub async fn attachment(&self, id: i64) -> Result<Option<(AttachmentInfo, Vec<u8>)>> {
-        let sql = format!("SELECT {INFO_COLUMNS} FROM attachments WHERE id = $1");
-        let info: Option<AttachmentInfo> = on_pool!(self, p => sqlx::query_as::<_, AttachmentInfo>(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(p).await?);
-        let Some(info) = info else { return Ok(None) };
+        let Some(info) = self.attachment_info(id).await? else {
+            return Ok(None);
+        };
         let (data,): (Vec<u8>,) = on_pool!(self, p => sqlx::query_as(
             "SELECT data FROM attachments WHERE id = $1").bind(id).fetch_one(p).await?);
         Ok(Some((info, data)))

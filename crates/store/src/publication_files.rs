@@ -17,13 +17,13 @@ impl Store {
         &self,
         staff: &Staff,
         publication_id: i64,
-        files: &[NewAttachment],
+        files: Vec<NewAttachment>,
         today: NaiveDate,
     ) -> Result<Vec<i64>> {
         if files.is_empty() {
             return Ok(Vec::new());
         }
-        let scans = FileScan::of_all(files, today).await?;
+        let (files, scans) = FileScan::of_all(files, today).await?;
         let mut tx = self.begin_write().await?;
         let p = pub_tx(&mut tx, publication_id).await?;
         check_editable(staff, &p)?;
@@ -31,7 +31,7 @@ impl Store {
             &mut tx,
             "publication",
             publication_id,
-            files,
+            &files,
             Some(&scans),
         )
         .await?;

@@ -36,17 +36,18 @@ impl FileScan {
         }
     }
 
-    /// Scan files as they arrive, off the async threads.
-    pub async fn of_all(files: &[NewAttachment], today: NaiveDate) -> Result<Vec<FileScan>> {
-        let files: Vec<(String, Vec<u8>)> = files
-            .iter()
-            .map(|f| (f.name.clone(), f.data.clone()))
-            .collect();
+    /// Scan files as they arrive, off the async threads; the files come back with their
+    /// results (moved to the scanning thread and back, not copied).
+    pub async fn of_all(
+        files: Vec<NewAttachment>,
+        today: NaiveDate,
+    ) -> Result<(Vec<NewAttachment>, Vec<FileScan>)> {
         tokio::task::spawn_blocking(move || {
-            files
+            let scans = files
                 .iter()
-                .map(|(name, data)| FileScan::of(name, data, today))
-                .collect()
+                .map(|f| FileScan::of(&f.name, &f.data, today))
+                .collect();
+            (files, scans)
         })
         .await
         .map_err(|e| StoreError::Internal(format!("附件检查中断：{e}")))

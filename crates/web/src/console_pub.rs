@@ -76,24 +76,16 @@ async fn remove_attachment(
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
     let missing = || AppError::NotFound("没有找到这个附件。".into());
-    let (info, _) = state.store.attachment(id).await?.ok_or_else(missing)?;
+    let info = state.store.attachment_info(id).await?.ok_or_else(missing)?;
     if info.owner_kind != "publication" {
         return Err(missing());
     }
-    let p = visible(&state, &me, info.owner_id).await?;
-    match state
+    visible(&state, &me, info.owner_id).await?;
+    let r = state
         .store
         .remove_publication_attachment(me.staff(), id)
-        .await
-    {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("/console/publications/{}?done=1", p.id)).into_response())
-        }
-        Err(e) if e.is_client_error() => {
-            detail_view(&state, &me, p, e.to_string(), String::new()).await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    after(&state, &me, info.owner_id, r).await
 }
 
 /// An attachment of a publication, for staff who may see the publication (drafts included).
@@ -552,7 +544,7 @@ async fn create(
         Ok(p) => {
             state
                 .store
-                .add_publication_attachments(me.staff(), p.id, &files, today())
+                .add_publication_attachments(me.staff(), p.id, files, today())
                 .await?;
             Ok(Redirect::to(&format!("/console/publications/{}", p.id)).into_response())
         }
@@ -650,7 +642,7 @@ async fn update(
         Ok(_) => {
             state
                 .store
-                .add_publication_attachments(me.staff(), id, &files, today())
+                .add_publication_attachments(me.staff(), id, files, today())
                 .await?;
             Ok(Redirect::to(&format!("/console/publications/{id}?done=1")).into_response())
         }

@@ -17,6 +17,32 @@ pub mod rules;
 pub use progress::{Progress, Stage, progress, received_on};
 pub use rules::{Facts, Refusal, check_next, complete};
 
+/// The correction request (the day it went out and the day to correct by), if one did.
+pub fn correction_request(events: &[Event]) -> Option<(NaiveDate, NaiveDate)> {
+    events.iter().find_map(|e| match e {
+        Event::CorrectionRequested { on, by, .. } => Some((*on, *by)),
+        _ => None,
+    })
+}
+
+/// The day the corrected application arrived, if it did.
+pub fn correction_received(events: &[Event]) -> Option<NaiveDate> {
+    events.iter().find_map(|e| match e {
+        Event::CorrectionReceived { on } => Some(*on),
+        _ => None,
+    })
+}
+
+/// The day and amount of the fee notice, if one went out.
+pub fn fee_notice(events: &[Event]) -> Option<(NaiveDate, u64)> {
+    events.iter().find_map(|e| match e {
+        Event::FeeNotice {
+            on, amount_yuan, ..
+        } => Some((*on, *amount_yuan)),
+        _ => None,
+    })
+}
+
 /// How an application arrived, and the receipt-date rule of Art. 31 for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -7,7 +7,9 @@
 //! submitted, how many the applicant sent that month, whether the office acts — comes in
 //! [`Facts`], read from the records by the command, never typed by a person.
 
-use super::{Event, Stage, progress, received_on};
+use super::{
+    Event, Stage, correction_received, correction_request, fee_notice, progress, received_on,
+};
 use crate::calendar::Calendar;
 use crate::deadline::{correction_notice_due, fee_payment_due};
 use crate::fees::{FeeMethod, item_fee, pages_fee};
@@ -108,16 +110,6 @@ pub fn complete(facts: &Facts, events: &[Event], event: Event) -> Event {
     }
 }
 
-/// The day and amount of the application's fee notice, if one went out.
-fn fee_notice(events: &[Event]) -> Option<(NaiveDate, u64)> {
-    events.iter().find_map(|e| match e {
-        Event::FeeNotice {
-            on, amount_yuan, ..
-        } => Some((*on, *amount_yuan)),
-        _ => None,
-    })
-}
-
 fn has(events: &[Event], f: impl Fn(&Event) -> bool) -> bool {
     events.iter().any(f)
 }
@@ -181,11 +173,8 @@ pub fn check_next(
             if p.stage != Stage::AwaitingCorrection {
                 return Err("本申请没有待补正事项".into());
             }
-            match events.iter().find_map(|e| match e {
-                Event::CorrectionRequested { on, .. } => Some(*on),
-                _ => None,
-            }) {
-                Some(asked) if *on < asked => Err(no(
+            match correction_request(events) {
+                Some((asked, _)) if *on < asked => Err(no(
                     "on",
                     format!("收到补正之日不能早于补正告知之日 {asked}"),
                 )),
@@ -354,7 +343,7 @@ fn art30_one_correction_within_7_days(
     by: NaiveDate,
     content: &str,
 ) -> Result<(), Refusal> {
-    if has(events, |e| matches!(e, Event::CorrectionRequested { .. })) {
+    if correction_request(events).is_some() {
         return Err("补正只能一次性告知，本申请已告知过补正（第三十条）".into());
     }
     if content.trim().is_empty() {
@@ -461,11 +450,8 @@ fn outcome_rests_on_the_record(
     outcome: &str,
     on: NaiveDate,
 ) -> Result<(), Refusal> {
-    let asked = events.iter().find_map(|e| match e {
-        Event::CorrectionRequested { by, .. } => Some(*by),
-        _ => None,
-    });
-    let corrected = has(events, |e| matches!(e, Event::CorrectionReceived { .. }));
+    let asked = correction_request(events).map(|(_, by)| by);
+    let corrected = correction_received(events).is_some();
     match outcome {
         "4.3" if asked.is_none() || !corrected => {
             Err("“补正后申请内容仍不明确”须先告知补正并收到补正后的申请（第三十条）".into())

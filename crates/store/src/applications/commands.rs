@@ -6,7 +6,7 @@
 //! and writes the change with its ledger entry and the applicant's notice in that transaction.
 //! So a rule exists once and no way in can skip it.
 
-use super::{APP_SELECT, Application, Letter, add_event_tx, insert_letter};
+use super::{APP_SELECT, Application, Letter, MONTH_COUNT_SQL, add_event_tx, insert_letter};
 use crate::actor::Actor;
 use crate::{FieldError, Result, Store, StoreError, Tx, audit, on_tx};
 use chrono::{Datelike, NaiveDate};
@@ -63,8 +63,7 @@ pub(super) async fn load(tx: &mut Tx, actor: &Actor, application_id: i64) -> Res
 /// month of `on`, up to and including that day — the quantity of 按件计收.
 async fn month_count(tx: &mut Tx, id_number: &str, on: NaiveDate) -> Result<u64> {
     let first = on.with_day(1).unwrap_or(on);
-    let (n,): (i64,) = on_tx!(tx, c => sqlx::query_as(
-        "SELECT COUNT(*) FROM applications WHERE id_number = $1 AND received_on >= $2 AND received_on <= $3")
+    let (n,): (i64,) = on_tx!(tx, c => sqlx::query_as(MONTH_COUNT_SQL)
         .bind(id_number).bind(first).bind(on).fetch_one(c).await?);
     Ok(n as u64)
 }
@@ -187,13 +186,13 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let gov = government_name(&mut tx).await?;
         let l = load(&mut tx, actor, application_id).await?;
+        // The answer itself first (checked and recorded): a letter is worth checking only if it
+        // may go out. A refused letter below drops the transaction, and the answer with it.
         let event = Event::Answered {
             on: a.on,
             outcome: a.outcome.trim().to_string(),
         };
-        // The answer itself first: a letter is worth checking only if it may go out.
-        gongkai_core::application::check_next(cal, &l.facts, &l.events, &event, today)
-            .map_err(|r| refused(r.field, r.message))?;
+        add_event_tx(&mut tx, cal, actor, &l, &event, today).await?;
         let (title, body) = match (&a.title, &a.body) {
             (Some(t), Some(b)) => (t.trim().to_string(), b.trim().to_string()),
             _ => draft(&l.app, &l.events, &gov, &a.outcome, a.on),
@@ -231,7 +230,6 @@ impl Store {
                 ),
             ));
         }
-        add_event_tx(&mut tx, cal, actor, &l, &event, today).await?;
         if !findings.is_empty() {
             audit::append(
                 &mut tx,

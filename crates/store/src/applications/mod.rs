@@ -278,14 +278,6 @@ impl ReviewCase {
     }
 }
 
-/// A letter to issue.
-#[derive(Debug, Clone, Copy)]
-pub struct NewLetter<'a> {
-    pub title: &'a str,
-    pub body: &'a str,
-    pub issued_on: NaiveDate,
-}
-
 /// A review case as filed.
 #[derive(Debug, Clone, Default)]
 pub struct NewCase {
@@ -395,7 +387,6 @@ fn statement_sizes(mut n: usize) -> Vec<usize> {
     sizes
 }
 
-/// What the ledger records of a new application (no personal data).
 /// When a submission made on `day` (in China) was made: now, or — for a record of a past day
 /// (the demo, an import) — noon of that day, so the time agrees with the tracking code's date
 /// and the receipt rules of Art. 31.
@@ -407,6 +398,7 @@ fn submitted_at(day: NaiveDate) -> DateTime<Utc> {
     day.and_hms_opt(4, 0, 0).map(|t| t.and_utc()).unwrap_or(at)
 }
 
+/// What the ledger records of a new application (no personal data).
 fn creation_record(p: &Prepared) -> serde_json::Value {
     json!({"unit": p.input.unit_code, "channel": p.channel.as_str(), "applicant_type": p.input.applicant_type, "received_on": p.received_on})
 }
@@ -871,8 +863,7 @@ impl Store {
     /// month of `on`, up to and including this one — the basis of 按件计收.
     pub async fn applicant_month_count(&self, id_number: &str, on: NaiveDate) -> Result<u64> {
         let first = on.with_day(1).unwrap_or(on);
-        let (n,): (i64,) = on_pool!(self, p => sqlx::query_as(
-            "SELECT COUNT(*) FROM applications WHERE id_number = $1 AND received_on >= $2 AND received_on <= $3")
+        let (n,): (i64,) = on_pool!(self, p => sqlx::query_as(MONTH_COUNT_SQL)
             .bind(id_number).bind(first).bind(on).fetch_one(p).await?);
         Ok(n as u64)
     }
@@ -914,6 +905,8 @@ impl Store {
         if target.id == app.unit_id {
             return Err(StoreError::invalid("to_unit", "不能转送给本机关"));
         }
+        // Checked again in the transaction below; this first check keeps a refused actor from
+        // being shown an earlier transfer's result by the idempotency key.
         actor.may_handle_applications_of(app.unit_id)?;
         let cal = self.calendar().await?;
         let answer = Event::Answered {
@@ -1147,6 +1140,11 @@ async fn insert_letter(
     .await?;
     Ok(letter)
 }
+
+/// The applicant's (same ID document) applications received from $2 to $3: the count of
+/// 按件计收, the same on the application's page and in the fee command.
+const MONTH_COUNT_SQL: &str = "SELECT COUNT(*) FROM applications \
+    WHERE id_number = $1 AND received_on >= $2 AND received_on <= $3";
 
 const EVENTS_SQL: &str = "SELECT id, detail, recorded_at, actor FROM application_events \
     WHERE application_id = $1 ORDER BY id";

@@ -403,7 +403,7 @@ async fn a_flagged_attachment_can_be_removed_from_a_draft() {
                 .unwrap()
                 .unwrap(),
             id,
-            &gongkai_store::files::NewAttachment::check_all(
+            gongkai_store::files::NewAttachment::check_all(
                 vec![("说明.pdf".into(), b"%PDF-1.4 x".to_vec())],
                 gongkai_core::files::PUBLICATION_LIMITS,
             )
