@@ -7,6 +7,7 @@ use crate::{DbArgs, Failure, Outcome};
 use chrono::NaiveDate;
 use gongkai_core::html::escape;
 use gongkai_search::{Search, SearchDoc, fold};
+use gongkai_store::actor::Actor;
 use gongkai_store::publishing::ImportItem;
 use gongkai_store::units::UnitInput;
 use gongkai_store::{Location, Store};
@@ -201,7 +202,7 @@ pub async fn run(corpus: &Path, large: bool) -> Outcome {
     let store = Store::open_and_migrate(&Location::Dir(scratch.path().join("data"))).await?;
     let unit = store
         .create_unit(
-            "bench",
+            &Actor::system("bench"),
             &UnitInput {
                 code: "law".into(),
                 name: "法规汇编".into(),
@@ -211,7 +212,7 @@ pub async fn run(corpus: &Path, large: bool) -> Outcome {
         )
         .await?;
     store
-        .apply_column_template("bench", unit.id, None, "art20")
+        .apply_column_template(&Actor::system("bench"), unit.id, None, "art20")
         .await?;
     let items: Vec<(usize, ImportItem)> = articles
         .iter()
@@ -255,7 +256,9 @@ pub async fn run(corpus: &Path, large: bool) -> Outcome {
             let mut items = items.into_iter().peekable();
             while items.peek().is_some() {
                 let batch: Vec<_> = items.by_ref().take(crate::IMPORT_BATCH).collect();
-                let s = store.import_publications("bench", batch, today).await?;
+                let s = store
+                    .import_publications(&Actor::system("bench"), batch, today)
+                    .await?;
                 if let Some(e) = s.errors.first() {
                     return Err(Failure(
                         2,

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use gongkai_core::Calendar;
 use gongkai_core::calendar::{parse_csv, parse_date};
+use gongkai_store::actor::Actor;
 use gongkai_store::staff::StaffInput;
 use gongkai_store::units::UnitInput;
 use gongkai_store::{Location, Store, StoreError};
@@ -495,9 +496,10 @@ async fn open(db: &DbArgs) -> Result<Store, Failure> {
     Ok(Store::open_and_migrate(&db.location()).await?)
 }
 
-fn cli_actor() -> String {
+/// Whoever runs the CLI holds the database file itself: the system, named after the user.
+fn cli_actor() -> Actor {
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-    format!("cli:{user}")
+    Actor::system(&format!("cli:{user}"))
 }
 
 async fn run(command: Command) -> Outcome {

@@ -21,7 +21,7 @@ pub async fn import(
     file: &Path,
     unit: &str,
     year: Option<&str>,
-    actor: &str,
+    actor: &gongkai_store::actor::Actor,
 ) -> Outcome {
     let bytes =
         std::fs::read(file).map_err(|e| Failure(2, format!("无法读取 {}：{e}", file.display())))?;

@@ -2,6 +2,7 @@
 //!
 //! No I/O lives here: every statutory rule is written once, with the article it implements.
 
+pub mod access;
 pub mod application;
 pub mod audit;
 pub mod calendar;

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use gongkai_search::{Opened, Search, SearchQuery};
 use gongkai_store::Store;
+use gongkai_store::actor::Actor;
 use gongkai_store::publishing::ImportItem;
 use gongkai_store::testkit::{self, TestDb};
 
@@ -15,7 +16,7 @@ async fn district() -> (TestDb, Store) {
     store.create_demo_organisation().await.unwrap();
     let unit = store.unit_by_code("py-zjj").await.unwrap().unwrap();
     store
-        .apply_column_template("test", unit.id, None, "art20")
+        .apply_column_template(&Actor::system("test"), unit.id, None, "art20")
         .await
         .unwrap();
     (db, store)
@@ -33,7 +34,11 @@ fn item(index_no: &str, title: &str, body: &str, published: &str, doc_number: &s
 async fn import(store: &Store, items: Vec<ImportItem>) {
     let lines = items.into_iter().enumerate().collect();
     let s = store
-        .import_publications("test", lines, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
+        .import_publications(
+            &Actor::system("test"),
+            lines,
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        )
         .await
         .unwrap();
     assert!(s.errors.is_empty(), "{:?}", s.errors);

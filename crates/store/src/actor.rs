@@ -1,24 +1,40 @@
 //! Who acts through a command: a staff member (with their role and unit) or the system itself
-//! (the demo, an import). Commands ask the actor whether it may act on a unit's records and
-//! write its name into the ledger; pages and the API only say who is logged in.
+//! (the demo, an import). Commands ask the actor whether it may act on a unit's records (by
+//! `gongkai_core::access`, the one table of who may do what) and write its name into the
+//! ledger; pages and the API only say who is logged in.
 
 use crate::staff::Staff;
 use crate::{Result, StoreError};
 use gongkai_core::Role;
+use gongkai_core::access::{Action, Reach};
+use std::borrow::Cow;
 
 #[derive(Debug, Clone)]
 pub struct Actor {
-    name: String,
+    name: Cow<'static, str>,
     /// `None` for the system, which acts with the office's reach.
     role: Option<Role>,
     unit_id: Option<i64>,
 }
 
 impl Actor {
+    /// The demo district's records, written as the system.
+    pub const DEMO: Actor = Actor::named("demo");
+    /// The public, submitting on the portal.
+    pub const PUBLIC: Actor = Actor::named("public");
+
+    const fn named(name: &'static str) -> Actor {
+        Actor {
+            name: Cow::Borrowed(name),
+            role: None,
+            unit_id: None,
+        }
+    }
+
     /// A logged-in staff member.
     pub fn staff(s: &Staff) -> Actor {
         Actor {
-            name: format!("staff:{}", s.username),
+            name: Cow::Owned(format!("staff:{}", s.username)),
             role: Some(s.role()),
             unit_id: Some(s.unit_id),
         }
@@ -28,7 +44,7 @@ impl Actor {
     /// the ledger.
     pub fn system(name: &str) -> Actor {
         Actor {
-            name: name.to_string(),
+            name: Cow::Owned(name.to_string()),
             role: None,
             unit_id: None,
         }
@@ -44,28 +60,16 @@ impl Actor {
         matches!(self.role, None | Some(Role::OfficeAdmin))
     }
 
-    /// Engagement (consultations, interviews, and the messages, opinions and questions they
-    /// receive) is run by the office and by the editors of the unit it belongs to.
-    pub(crate) fn may_manage_engagement_of(&self, unit_id: i64) -> Result<()> {
-        match self.role {
-            None | Some(Role::OfficeAdmin) => Ok(()),
-            Some(Role::Editor) if self.unit_id == Some(unit_id) => Ok(()),
-            _ => Err(StoreError::Forbidden(
-                "您只能为本单位办理互动交流事项".into(),
-            )),
+    /// Refuse unless the actor may take `action` on `unit`'s records (`None`: no unit in
+    /// particular). The system may do everything.
+    pub fn may(&self, action: Action, unit: Option<i64>) -> Result<()> {
+        let (Some(role), Some(own)) = (self.role, self.unit_id) else {
+            return Ok(());
+        };
+        if role.allows(own, action, unit) {
+            return Ok(());
         }
-    }
-
-    /// Applications are handled by the office and by the handlers of their own unit; everyone
-    /// else is refused, auditors included (they read, never change).
-    pub(crate) fn may_handle_applications_of(&self, unit_id: i64) -> Result<()> {
-        match self.role {
-            None | Some(Role::OfficeAdmin) => Ok(()),
-            Some(Role::Handler) if self.unit_id == Some(unit_id) => Ok(()),
-            Some(Role::Handler) => Err(StoreError::Forbidden("只能办理本单位收到的申请".into())),
-            Some(_) => Err(StoreError::Forbidden(
-                "您没有办理依申请公开事项的权限".into(),
-            )),
-        }
+        let elsewhere = role.may(action) == Reach::OwnUnit;
+        Err(StoreError::Forbidden(action.refusal(elsewhere).into()))
     }
 }

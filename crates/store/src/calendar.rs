@@ -1,8 +1,10 @@
 //! The working-day calendar as the office keeps it: built in for 2019–2026, replaced year by year
 //! by importing a newer notice (same CSV form as shared/domain/holidays-cn.csv).
 
+use crate::actor::Actor;
 use crate::{Result, Store, StoreError, Tx, audit, on_pool, on_tx};
 use chrono::NaiveDate;
+use gongkai_core::access::Action;
 use gongkai_core::calendar::{BUILTIN_CSV, parse_csv};
 use gongkai_core::{Calendar, CalendarEntry, DayKind};
 use serde_json::json;
@@ -69,9 +71,11 @@ impl Store {
     /// Returns the years replaced.
     pub async fn import_calendar(
         &self,
-        actor: &str,
+        actor: &Actor,
         entries: Vec<CalendarEntry>,
     ) -> Result<BTreeSet<i32>> {
+        actor.may(Action::Administer, None)?;
+        let actor = actor.name();
         let current = self.calendar().await?;
         let (merged, replaced) = current.merged_with(entries);
         let mut tx = self.begin_write().await?;

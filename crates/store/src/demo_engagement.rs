@@ -4,6 +4,7 @@
 //! trainings (1 city-level, 近300 attendances), 1473 + 1995 service items. Interpretations (57, 5
 //! on video) and responses (57) are publications, made with the others.
 
+use crate::actor::Actor;
 use crate::demo_publishing::RECTIFYING_ITEMS_2021;
 use crate::engagement::{ConsultationInput, ContributionInput, InterviewInput};
 use crate::publishing::{BulkItem, insert_bulk};
@@ -42,7 +43,9 @@ impl Store {
         tag: &str,
         n: usize,
     ) -> Result<i64> {
-        let column_id = self.announcement_column("demo", unit_id, column).await?;
+        let column_id = self
+            .announcement_column(&Actor::DEMO, unit_id, column)
+            .await?;
         let set_up = day(2019, 1, 2)
             .and_hms_opt(9, 0, 0)
             .unwrap_or_default()
@@ -118,7 +121,7 @@ impl Store {
                 .await?;
             let c = self
                 .create_consultation(
-                    "demo",
+                    &Actor::DEMO,
                     unit,
                     &ConsultationInput {
                         title,
@@ -146,19 +149,13 @@ impl Store {
                         opens + chrono::Days::new(3 + k as u64),
                     )
                     .await?;
-                self.moderate(
-                    &crate::actor::Actor::system("demo"),
-                    o.id,
-                    k != 3,
-                    "",
-                    opens + chrono::Days::new(5),
-                )
-                .await?;
+                self.moderate(&Actor::DEMO, o.id, k != 3, "", opens + chrono::Days::new(5))
+                    .await?;
             }
             let feedback_day = closes + chrono::Days::new(10);
             if feedback_day <= day(2021, 12, 31) {
                 self.publish_feedback(
-                    &crate::actor::Actor::system("demo"),
+                    &Actor::DEMO,
                     c.id,
                     &format!(
                         "征集期间共收到意见建议{}条，经研究采纳{}条，未采纳的主要原因是超出本文件规范范围。",
@@ -181,7 +178,7 @@ impl Store {
                 .await?;
             let v = self
                 .create_interview(
-                    "demo",
+                    &Actor::DEMO,
                     unit,
                     &InterviewInput {
                         title,
@@ -206,7 +203,7 @@ impl Store {
                 )
                 .await?;
             self.moderate(
-                &crate::actor::Actor::system("demo"),
+                &Actor::DEMO,
                 q.id,
                 true,
                 "自印发之日起施行，所需材料见办事指南。",
@@ -214,7 +211,7 @@ impl Store {
             )
             .await?;
             self.record_interview(
-                &crate::actor::Actor::system("demo"),
+                &Actor::DEMO,
                 v.id,
                 "主持人：各位网友大家好……（文字实录）",
                 "",
@@ -241,7 +238,7 @@ impl Store {
                 )
                 .await?;
             self.moderate(
-                &crate::actor::Actor::system("demo"),
+                &Actor::DEMO,
                 m.id,
                 true,
                 "您好，可通过“番禺政务”微信公众号预约，也可现场办理。",
@@ -264,7 +261,7 @@ impl Store {
         for (code, platform, name, posts) in accounts {
             let a = self
                 .open_media_account(
-                    "demo",
+                    &Actor::DEMO,
                     by_code(code),
                     platform,
                     name,
@@ -280,13 +277,13 @@ impl Store {
                     per_month
                 };
                 let last = day(2021, m, 28);
-                self.record_posts(a.id, &format!("2021-{m:02}"), n, Some(last))
+                self.record_posts(&Actor::DEMO, a.id, &format!("2021-{m:02}"), n, Some(last))
                     .await?;
             }
         }
         let old = self
             .open_media_account(
-                "demo",
+                &Actor::DEMO,
                 by_code("py-sjj"),
                 "微博",
                 "番禺审计",
@@ -295,7 +292,7 @@ impl Store {
             )
             .await?;
         self.file_media(
-            "demo",
+            &Actor::DEMO,
             old.id,
             "close",
             day(2021, 6, 30),
@@ -323,7 +320,7 @@ impl Store {
                 seq += 1;
                 let name = format!("专项工作{seq}");
                 let c = self
-                    .add_column("demo", u.id, None, &name, "portal", "as_needed")
+                    .add_column(&Actor::DEMO, u.id, None, &name, "portal", "as_needed")
                     .await?;
                 let opened = (as_of - chrono::Days::new(30))
                     .and_hms_opt(9, 0, 0)
@@ -333,7 +330,7 @@ impl Store {
                     .bind(opened).bind(c.id).execute(p).await?.rows_affected());
                 new_columns.push((u.clone(), c));
             }
-            let run = self.run_inspection("demo", as_of).await?;
+            let run = self.run_inspection(&Actor::DEMO, as_of).await?;
             let findings = self.inspection_findings(run.id).await?;
             let ids: Vec<i64> = findings
                 .iter()
@@ -347,7 +344,7 @@ impl Store {
                 .collect();
             let notice = self
                 .issue_notice(
-                    "demo",
+                    &Actor::DEMO,
                     &format!(
                         "关于{}年第{}季度政府网站和政务新媒体检查情况的通报",
                         as_of.year(),
@@ -391,13 +388,13 @@ impl Store {
             tx.commit().await?;
             for r in self.rectifications(Some(notice.id), None).await? {
                 self.submit_rectification(
-                    "demo",
+                    &Actor::DEMO,
                     r.id,
                     r.unit_id,
                     "已在该栏目发布信息，并建立栏目更新台账",
                 )
                 .await?;
-                self.close_rectification("demo", r.id, as_of + chrono::Days::new(25))
+                self.close_rectification(&Actor::DEMO, r.id, as_of + chrono::Days::new(25))
                     .await?;
             }
         }
@@ -419,11 +416,11 @@ impl Store {
                 115,
             ),
         ] {
-            self.add_training("demo", on, level, topic, n).await?;
+            self.add_training(&Actor::DEMO, on, level, topic, n).await?;
         }
         for (i, u) in units.iter().enumerate() {
             let score = 80 + (i as i64 * 7 % 19);
-            self.set_assessment("demo", u.id, 2021, score, score / 10)
+            self.set_assessment(&Actor::DEMO, u.id, 2021, score, score / 10)
                 .await?;
         }
         for (kind, amount) in [
@@ -432,8 +429,14 @@ impl Store {
             ("public_services", 1995),
             ("online", 1995),
         ] {
-            self.set_service_count("demo", 2021, kind, amount, "番禺区政务服务数据管理局统计")
-                .await?;
+            self.set_service_count(
+                &Actor::DEMO,
+                2021,
+                kind,
+                amount,
+                "番禺区政务服务数据管理局统计",
+            )
+            .await?;
         }
         Ok(())
     }

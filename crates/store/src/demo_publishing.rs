@@ -7,6 +7,7 @@
 //! pilot catalogs to the end of 2021, 43 basic catalogs, 30 + 58 documents evaluated and 8
 //! re-labelled. Every figure of the report is then counted from these records.
 
+use crate::actor::Actor;
 use crate::normative::{BasicCatalogEntry, Evaluation, NormativeInput};
 use crate::publishing::{BulkItem, ColumnNode, insert_bulk};
 use crate::{Result, Store, audit, on_pool, on_tx};
@@ -177,7 +178,8 @@ impl Store {
                 keys.extend(ROOT_ONLY);
             }
             for k in keys {
-                self.apply_column_template("demo", u.id, None, k).await?;
+                self.apply_column_template(&Actor::DEMO, u.id, None, k)
+                    .await?;
             }
             cols.push(UnitCols {
                 id: u.id,
@@ -345,7 +347,7 @@ impl Store {
         // public concerns (a 回应关切 column the demo adds).
         let interp_col = rc.named("政策解读");
         let response_col = self
-            .add_column("demo", rc.id, None, "回应关切", "portal", "as_needed")
+            .add_column(&Actor::DEMO, rc.id, None, "回应关切", "portal", "as_needed")
             .await?
             .id;
         if let Some(col) = interp_col {
@@ -427,7 +429,7 @@ impl Store {
                 })
                 .collect();
             let title = format!("{}主动公开基本目录（2021年版）", c.short);
-            self.publish_basic_catalog("demo", c.id, 2021, &title, &entries, on)
+            self.publish_basic_catalog(&Actor::DEMO, c.id, 2021, &title, &entries, on)
                 .await?;
         }
         let key_entries: Vec<BasicCatalogEntry> = rc
@@ -443,7 +445,7 @@ impl Store {
             })
             .collect();
         self.publish_basic_catalog(
-            "demo",
+            &Actor::DEMO,
             rc.id,
             2021,
             "番禺区重点领域信息公开基本目录（2021年版）",
@@ -488,7 +490,10 @@ impl Store {
                     disclosure: disclosure.into(),
                     index_no: String::new(),
                 };
-                docs_2018.push(self.add_normative("demo", unit, &input, today).await?);
+                docs_2018.push(
+                    self.add_normative(&Actor::DEMO, unit, &input, today)
+                        .await?,
+                );
             }
         }
         for i in 1..=12 {
@@ -503,12 +508,12 @@ impl Store {
                 disclosure: "active".into(),
                 index_no: String::new(),
             };
-            self.add_normative("demo", gov, &input, today).await?;
+            self.add_normative(&Actor::DEMO, gov, &input, today).await?;
         }
         let started = NaiveDate::from_ymd_opt(2021, 6, 1).unwrap_or_default();
         let campaign = self
             .create_campaign(
-                "demo",
+                &Actor::DEMO,
                 gov,
                 "2018年印发文件公开属性和有效性评估",
                 "区政府、区政府办公室2018年印发的全部文件",
@@ -529,7 +534,7 @@ impl Store {
                 disclosure,
                 note,
             };
-            self.evaluate_document("demo", campaign.id, d.id, &found, on)
+            self.evaluate_document(&Actor::DEMO, campaign.id, d.id, &found, on)
                 .await?;
         }
         // Table 二's decision counts, as the units' business systems report them.
@@ -550,7 +555,7 @@ impl Store {
                     ("fees", fees),
                 ] {
                     self.set_decision_count(
-                        "demo",
+                        &Actor::DEMO,
                         unit,
                         year,
                         kind,

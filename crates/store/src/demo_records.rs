@@ -471,11 +471,11 @@ impl Store {
             let evs = events(&cal, &p)?;
             let received = (channel != Channel::Online).then_some(p.received);
             let submitted = self
-                .submit_application("demo", channel, &input, received, None, p.received)
+                .submit_application(&Actor::DEMO, channel, &input, received, None, p.received)
                 .await?;
             let app = submitted.application;
             if p.unit == "py-zjj" {
-                self.assign_handler("demo", app.id, handler).await?;
+                self.assign_handler(&Actor::DEMO, app.id, handler).await?;
             }
             // Through the same commands as staff, each on the day it happened.
             for e in evs.into_iter().skip(usize::from(received.is_some())) {

@@ -2,10 +2,12 @@
 //! box with the public's contributions) and supervision (new-media registry, inspections with
 //! their 通报 and 整改, training, assessment, government-service figures).
 
+use crate::actor::Actor;
 use crate::publishing::parse_date;
 use crate::report::year_bounds;
 use crate::{FieldError, Result, Store, StoreError, audit, now, on_pool, on_tx};
 use chrono::{Datelike, NaiveDate};
+use gongkai_core::access::Action;
 use gongkai_core::ids::check_phone;
 use gongkai_core::org::check_text;
 use gongkai_core::supervision::{
@@ -310,13 +312,20 @@ impl Store {
     }
 
     /// The unit's column for announcements of a kind (调查征集, 在线访谈), made when missing.
-    pub async fn announcement_column(&self, actor: &str, unit_id: i64, name: &str) -> Result<i64> {
+    pub async fn announcement_column(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+        name: &str,
+    ) -> Result<i64> {
+        actor.may(Action::Engage, Some(unit_id))?;
+        let actor = actor.name();
         let tree = self.column_tree(unit_id, false).await?;
         if let Some(n) = tree.iter().find(|n| n.column.name == name && n.depth == 0) {
             return Ok(n.column.id);
         }
         Ok(self
-            .add_column(actor, unit_id, None, name, "portal", "as_needed")
+            .add_column_as(actor, unit_id, None, name, "portal", "as_needed")
             .await?
             .id)
     }
@@ -348,11 +357,13 @@ impl Store {
     /// A consultation announced by `publication_id` (which goes through the review workflow).
     pub async fn create_consultation(
         &self,
-        actor: &str,
+        actor: &Actor,
         unit_id: i64,
         input: &ConsultationInput,
         publication_id: Option<i64>,
     ) -> Result<Consultation> {
+        actor.may(Action::Engage, Some(unit_id))?;
+        let actor = actor.name();
         let (opens, closes) = Store::check_consultation(input)?;
         let mut tx = self.begin_write().await?;
         let c: Consultation = on_tx!(&mut tx, c => sqlx::query_as::<_, Consultation>(sqlx::AssertSqlSafe(format!(
@@ -404,7 +415,7 @@ impl Store {
             .consultation(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("没有这项调查征集".into()))?;
-        actor.may_manage_engagement_of(c.unit_id)?;
+        actor.may(Action::Engage, Some(c.unit_id))?;
         let actor = actor.name();
         // From the closing day on: publishing the feedback ends the consultation.
         if today < c.closes_on {
@@ -521,7 +532,7 @@ impl Store {
             .contribution(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("没有这条内容".into()))?;
-        actor.may_manage_engagement_of(before.unit_id)?;
+        actor.may(Action::Engage, Some(before.unit_id))?;
         check_text("答复", reply, false, 5000).map_err(|m| StoreError::invalid("reply", m))?;
         let actor = actor.name();
         let reply = reply.trim();
@@ -555,11 +566,13 @@ impl Store {
     /// An interview announced by `publication_id` (which goes through the review workflow).
     pub async fn create_interview(
         &self,
-        actor: &str,
+        actor: &Actor,
         unit_id: i64,
         input: &InterviewInput,
         publication_id: Option<i64>,
     ) -> Result<Interview> {
+        actor.may(Action::Engage, Some(unit_id))?;
+        let actor = actor.name();
         let mut errs = Vec::new();
         if let Err(m) = check_text("访谈主题", &input.title, true, 200) {
             errs.push(field("title", m));
@@ -599,7 +612,7 @@ impl Store {
             .interview(id)
             .await?
             .ok_or_else(|| StoreError::NotFound("没有这场访谈".into()))?;
-        actor.may_manage_engagement_of(v.unit_id)?;
+        actor.may(Action::Engage, Some(v.unit_id))?;
         let actor = actor.name();
         check_text("文字实录", transcript, true, 200_000)
             .map_err(|m| StoreError::invalid("transcript", m))?;
@@ -649,13 +662,15 @@ impl Store {
     /// File a new account (开设).
     pub async fn open_media_account(
         &self,
-        actor: &str,
+        actor: &Actor,
         unit_id: i64,
         platform: &str,
         name: &str,
         purpose: &str,
         on: NaiveDate,
     ) -> Result<MediaAccount> {
+        actor.may(Action::Administer, None)?;
+        let actor = actor.name();
         let mut errs = Vec::new();
         if !PLATFORMS.contains(&platform.trim()) {
             errs.push(field("platform", "请选择平台"));
@@ -691,12 +706,14 @@ impl Store {
     /// File a change, suspension or closure of an account.
     pub async fn file_media(
         &self,
-        actor: &str,
+        actor: &Actor,
         account_id: i64,
         kind: &str,
         on: NaiveDate,
         note: &str,
     ) -> Result<()> {
+        actor.may(Action::Administer, None)?;
+        let actor = actor.name();
         let status = match kind {
             "change" => None,
             "suspend" => Some("suspended"),
@@ -726,11 +743,13 @@ impl Store {
     /// Record an account's posts of a month (`YYYY-MM`) and the day of its last post.
     pub async fn record_posts(
         &self,
+        actor: &Actor,
         account_id: i64,
         month: &str,
         posts: i64,
         last_post_on: Option<NaiveDate>,
     ) -> Result<()> {
+        actor.may(Action::Administer, None)?;
         if NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").is_err() {
             return Err(StoreError::invalid("month", "月份应形如 2021-03"));
         }
@@ -884,7 +903,9 @@ impl Store {
     }
 
     /// Run the inspection as of `as_of` and keep its findings.
-    pub async fn run_inspection(&self, actor: &str, as_of: NaiveDate) -> Result<InspectionRun> {
+    pub async fn run_inspection(&self, actor: &Actor, as_of: NaiveDate) -> Result<InspectionRun> {
+        actor.may(Action::Administer, None)?;
+        let actor = actor.name();
         let snapshot = self.inspection_snapshot(as_of).await?;
         let findings: Vec<Finding> = inspect(&snapshot);
         let mut tx = self.begin_write().await?;
@@ -926,13 +947,15 @@ impl Store {
     /// unit (findings about the portal as a whole go to the government) due on `deadline`.
     pub async fn issue_notice(
         &self,
-        actor: &str,
+        actor: &Actor,
         title: &str,
         run_id: i64,
         finding_ids: &[i64],
         issued_on: NaiveDate,
         deadline: NaiveDate,
     ) -> Result<Notice> {
+        actor.may(Action::Administer, None)?;
+        let actor = actor.name();
         check_text("通报标题", title, true, 200).map_err(|m| StoreError::invalid("title", m))?;
         if finding_ids.is_empty() {
             return Err(StoreError::invalid("findings", "请至少选择一个问题"));
@@ -997,11 +1020,13 @@ impl Store {
     /// The unit submits its evidence of rectification.
     pub async fn submit_rectification(
         &self,
-        actor: &str,
+        actor: &Actor,
         id: i64,
         unit_id: i64,
         evidence: &str,
     ) -> Result<()> {
+        actor.may(Action::AnswerNotice, Some(unit_id))?;
+        let actor = actor.name();
         check_text("整改情况", evidence, true, 5000)
             .map_err(|m| StoreError::invalid("evidence", m))?;
         let mut tx = self.begin_write().await?;
@@ -1024,7 +1049,9 @@ impl Store {
     }
 
     /// The office closes a rectification whose evidence it accepts.
-    pub async fn close_rectification(&self, actor: &str, id: i64, on: NaiveDate) -> Result<()> {
+    pub async fn close_rectification(&self, actor: &Actor, id: i64, on: NaiveDate) -> Result<()> {
+        actor.may(Action::Administer, None)?;
+        let actor = actor.name();
         let mut tx = self.begin_write().await?;
         let n = on_tx!(&mut tx, c => sqlx::query(
             "UPDATE rectifications SET status = 'closed', closed_on = $1, closed_by = $2 WHERE id = $3 AND status = 'submitted'")
@@ -1050,12 +1077,14 @@ impl Store {
 
     pub async fn add_training(
         &self,
-        actor: &str,
+        actor: &Actor,
         held_on: NaiveDate,
         level: &str,
         topic: &str,
         attendance: i64,
     ) -> Result<Training> {
+        actor.may(Action::Administer, None)?;
+        let actor = actor.name();
         if !["district", "city", "province"].contains(&level) {
             return Err(StoreError::invalid("level", "请选择培训层级"));
         }
@@ -1095,12 +1124,14 @@ impl Store {
 
     pub async fn set_assessment(
         &self,
-        actor: &str,
+        actor: &Actor,
         unit_id: i64,
         year: i32,
         score: i64,
         disclosure_score: i64,
     ) -> Result<()> {
+        actor.may(Action::Administer, None)?;
+        let actor = actor.name();
         if !(0..=100).contains(&score) || !(0..=score).contains(&disclosure_score) {
             return Err(StoreError::invalid(
                 "score",
@@ -1132,12 +1163,14 @@ impl Store {
 
     pub async fn set_service_count(
         &self,
-        actor: &str,
+        actor: &Actor,
         year: i32,
         kind: &str,
         amount: i64,
         source: &str,
     ) -> Result<()> {
+        actor.may(Action::Administer, None)?;
+        let actor = actor.name();
         if !["services", "one_visit", "public_services", "online"].contains(&kind) {
             return Err(StoreError::invalid("kind", "请选择数据项"));
         }

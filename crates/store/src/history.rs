@@ -2,7 +2,9 @@
 //! reader's JSON): table 三 of an imported year takes part in the carry-over check of the
 //! next year, and its figures in the charts over the years.
 
+use crate::actor::Actor;
 use crate::{Result, Store, StoreError, audit, now, on_pool, on_tx};
+use gongkai_core::access::Action;
 use gongkai_core::report::{Format, Table3, table3};
 use serde_json::{Value, json};
 
@@ -48,12 +50,14 @@ impl Store {
     /// (replacing an earlier import of the same year).
     pub async fn import_report_history(
         &self,
-        actor: &str,
+        actor: &Actor,
         unit_code: &str,
         year: i32,
         source: &str,
         data: &Value,
     ) -> Result<()> {
+        actor.may(Action::Administer, None)?;
+        let actor = actor.name();
         if !gongkai_core::report::REPORT_YEARS.contains(&year) {
             return Err(StoreError::invalid(
                 "year",

@@ -2,8 +2,10 @@
 //! Nothing here is a counter kept by hand: every number is a query over applications, their
 //! events and their cases, run again whenever a report is made.
 
+use crate::actor::Actor;
 use crate::{Result, Store, StoreError, on_pool};
 use chrono::{Datelike, NaiveDate};
+use gongkai_core::access::Action;
 use gongkai_core::application::{Event, progress};
 use gongkai_core::publishing::Catalog;
 use gongkai_core::report::{
@@ -619,11 +621,20 @@ impl Store {
 
     pub async fn save_report_prose(
         &self,
-        actor: &str,
+        actor: &Actor,
         unit_id: i64,
         year: i32,
         prose: &gongkai_core::narrative::Prose,
     ) -> Result<()> {
+        // The root unit's prose is the district report's: the office writes it.
+        let district = self.root_unit().await?.is_some_and(|r| r.id == unit_id);
+        let action = if district {
+            Action::Administer
+        } else {
+            Action::WriteUnitReport
+        };
+        actor.may(action, Some(unit_id))?;
+        let actor = actor.name();
         for (k, v) in prose {
             gongkai_core::org::check_text(k, v, false, 20_000)
                 .map_err(|m| StoreError::invalid("prose", m))?;
@@ -652,7 +663,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub async fn publish_report(
         &self,
-        actor: &str,
+        actor: &Actor,
         unit_id: i64,
         scope: &str,
         year: i32,
@@ -662,6 +673,12 @@ impl Store {
         files: (&[u8], Option<&[u8]>),
         note: &str,
     ) -> Result<ReportVersion> {
+        let action = match scope {
+            "unit" => Action::WriteUnitReport,
+            _ => Action::Administer,
+        };
+        actor.may(action, Some(unit_id))?;
+        let actor = actor.name();
         let latest = self.report_versions(unit_id, scope, year).await?;
         if !latest.is_empty() && note.trim().is_empty() {
             return Err(StoreError::invalid(

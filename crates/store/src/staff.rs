@@ -1,8 +1,10 @@
 //! Staff accounts: one role in one unit each.
 
+use crate::actor::Actor;
 use crate::{FieldError, Result, Store, StoreError, Tx, audit, auth, now, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use gongkai_core::Role;
+use gongkai_core::access::Action;
 use gongkai_core::org::{check_password, check_text, check_username};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -81,7 +83,9 @@ impl Store {
     }
 
     /// Add an account; the password is hashed with argon2 (off the async threads).
-    pub async fn create_staff(&self, actor: &str, input: &StaffInput) -> Result<Staff> {
+    pub async fn create_staff(&self, actor: &Actor, input: &StaffInput) -> Result<Staff> {
+        actor.may(Action::Administer, None)?;
+        let actor = actor.name();
         let hash = auth::hash_password(input.password.clone()).await?;
         let mut tx = self.begin_write().await?;
         let staff = create_staff_tx(&mut tx, actor, input, &hash).await?;
@@ -90,7 +94,14 @@ impl Store {
     }
 
     /// Switch an account on or off (an account that is off cannot log in; its sessions end).
-    pub async fn set_staff_active(&self, actor: &str, username: &str, active: bool) -> Result<()> {
+    pub async fn set_staff_active(
+        &self,
+        actor: &Actor,
+        username: &str,
+        active: bool,
+    ) -> Result<()> {
+        actor.may(Action::Administer, None)?;
+        let actor = actor.name();
         let mut tx = self.begin_write().await?;
         let before = staff_by_username_tx(&mut tx, username)
             .await?

@@ -2,6 +2,7 @@
 //! straight into the tables (no per-record audit), with the same shapes as real records, so
 //! the annual report can be timed at the scale of a large city.
 
+use crate::actor::Actor;
 use crate::publishing::{BulkItem, insert_bulk};
 use crate::units::UnitInput;
 use crate::{Result, Store, on_tx, values_list};
@@ -60,8 +61,10 @@ impl Store {
                 },
                 ..Default::default()
             };
-            let u = self.create_unit("synthetic", &input).await?;
-            self.apply_column_template("synthetic", u.id, None, "art20")
+            let u = self
+                .create_unit(&Actor::system("synthetic"), &input)
+                .await?;
+            self.apply_column_template(&Actor::system("synthetic"), u.id, None, "art20")
                 .await?;
             unit_ids.push(u.id);
         }

@@ -1,6 +1,7 @@
 //! Fresh databases for tests: a SQLite file in a temporary directory, or — when
 //! `GONGKAI_TEST_DATABASE_URL` names a PostgreSQL server — a new database on it per test.
 
+use crate::actor::Actor;
 use crate::{Location, Result, Store, StoreError};
 use std::io::Write;
 use std::path::PathBuf;
@@ -37,7 +38,9 @@ pub async fn cover_coming_years(store: &Store) -> Result<()> {
         }
     }
     if !entries.is_empty() {
-        store.import_calendar("test", entries).await?;
+        store
+            .import_calendar(&Actor::system("test"), entries)
+            .await?;
     }
     Ok(())
 }

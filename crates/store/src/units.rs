@@ -1,9 +1,11 @@
 //! Units (行政机关): the district government, its departments, towns and streets, as a tree, each
 //! with its disclosure office's guide fields (Art. 12).
 
+use crate::actor::Actor;
 use crate::{FieldError, Result, Store, StoreError, Tx, audit, now, on_pool, on_tx};
 use chrono::{DateTime, Utc};
 use gongkai_core::UnitKind;
+use gongkai_core::access::Action;
 use gongkai_core::org::{check_postcode, check_text, check_unit_code};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -218,7 +220,9 @@ impl Store {
 
     /// Add a unit. The first unit must be the government (the root); every other unit names its
     /// parent.
-    pub async fn create_unit(&self, actor: &str, input: &UnitInput) -> Result<Unit> {
+    pub async fn create_unit(&self, actor: &Actor, input: &UnitInput) -> Result<Unit> {
+        actor.may(Action::Administer, None)?;
+        let actor = actor.name();
         let mut tx = self.begin_write().await?;
         let unit = create_unit_tx(&mut tx, actor, input).await?;
         tx.commit().await?;
@@ -227,7 +231,9 @@ impl Store {
     }
 
     /// Change a unit (identified by its current code) to `input`.
-    pub async fn update_unit(&self, actor: &str, code: &str, input: &UnitInput) -> Result<Unit> {
+    pub async fn update_unit(&self, actor: &Actor, code: &str, input: &UnitInput) -> Result<Unit> {
+        actor.may(Action::Administer, None)?;
+        let actor = actor.name();
         let input = input.trimmed();
         let mut errs = input.check();
         let mut tx = self.begin_write().await?;

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use gongkai_core::publishing::Status;
+use gongkai_store::actor::Actor;
 use gongkai_store::publishing::{ImportItem, PublicationFilter, PublicationInput, ReviewInput};
 use gongkai_store::staff::Staff;
 use gongkai_store::testkit::{self, TestDb};
@@ -46,14 +47,14 @@ fn refused(e: StoreError) -> String {
 async fn zjj_with_columns(store: &Store) -> (i64, i64) {
     let unit = store.unit_by_code("py-zjj").await.unwrap().unwrap();
     let made = store
-        .apply_column_template("test", unit.id, None, "art20")
+        .apply_column_template(&Actor::system("test"), unit.id, None, "art20")
         .await
         .unwrap();
     assert_eq!(made.len(), 15);
     // Applying a template again adds nothing.
     assert!(
         store
-            .apply_column_template("test", unit.id, None, "art20")
+            .apply_column_template(&Actor::system("test"), unit.id, None, "art20")
             .await
             .unwrap()
             .is_empty()
@@ -268,7 +269,7 @@ async fn drafts_are_checked_by_field_and_columns_belong_to_the_unit() {
     let (unit, column) = zjj_with_columns(&store).await;
     let other = store.unit_by_code("py-jyj").await.unwrap().unwrap();
     let theirs = store
-        .apply_column_template("test", other.id, None, "portal")
+        .apply_column_template(&Actor::system("test"), other.id, None, "portal")
         .await
         .unwrap();
     let editor = staff(&store, "zjj-editor").await;
@@ -299,7 +300,13 @@ async fn drafts_are_checked_by_field_and_columns_belong_to_the_unit() {
     assert!(matches!(e, StoreError::Refused(_)));
     // A retired column takes no new items but keeps its history.
     store
-        .change_column("test", column, None, None, Some(day(2021, 9, 30)))
+        .change_column(
+            &Actor::system("test"),
+            column,
+            None,
+            None,
+            Some(day(2021, 9, 30)),
+        )
         .await
         .unwrap();
     let e = store
@@ -320,11 +327,11 @@ async fn drafts_are_checked_by_field_and_columns_belong_to_the_unit() {
     let a = tree[0].column.id;
     let b = tree[1].column.id;
     store
-        .change_column("test", b, None, Some(Some(a)), None)
+        .change_column(&Actor::system("test"), b, None, Some(Some(a)), None)
         .await
         .unwrap();
     let e = store
-        .change_column("test", a, None, Some(Some(b)), None)
+        .change_column(&Actor::system("test"), a, None, Some(Some(b)), None)
         .await
         .unwrap_err();
     assert!(matches!(e, StoreError::Invalid(_)));
@@ -352,7 +359,7 @@ async fn import_is_idempotent_and_names_line_and_field() {
         (4, line("X/2021-1", &["法规文件"])),
     ];
     let s = store
-        .import_publications("test", lines, today)
+        .import_publications(&Actor::system("test"), lines, today)
         .await
         .unwrap();
     assert_eq!(s.inserted, 1);
@@ -363,7 +370,11 @@ async fn import_is_idempotent_and_names_line_and_field() {
     assert_eq!(err(4).field, "index_no");
     // Run again: nothing new, the first line counted as present.
     let again = store
-        .import_publications("test", vec![(1, line("X/2021-1", &["法规文件"]))], today)
+        .import_publications(
+            &Actor::system("test"),
+            vec![(1, line("X/2021-1", &["法规文件"]))],
+            today,
+        )
         .await
         .unwrap();
     assert_eq!((again.inserted, again.already_present), (0, 1));
@@ -389,7 +400,11 @@ async fn art26_shows_late_and_overdue_items_per_unit() {
     late.published_on = "2021-04-15".into();
     let on_time = line("L/2", &["法规文件"]);
     store
-        .import_publications("test", vec![(1, late), (2, on_time)], day(2021, 12, 31))
+        .import_publications(
+            &Actor::system("test"),
+            vec![(1, late), (2, on_time)],
+            day(2021, 12, 31),
+        )
         .await
         .unwrap();
     let editor = staff(&store, "zjj-editor").await;
@@ -447,7 +462,7 @@ async fn a_column_lists_its_newest_items_first_small_or_large() {
         lines.push((10 + i as usize, dated(format!("L/{i}"), &other.path, d)));
     }
     let s = store
-        .import_publications("test", lines, day(2021, 12, 31))
+        .import_publications(&Actor::system("test"), lines, day(2021, 12, 31))
         .await
         .unwrap();
     assert!(s.errors.is_empty(), "{:?}", s.errors);

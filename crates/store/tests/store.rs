@@ -2,6 +2,7 @@
 //! GONGKAI_TEST_DATABASE_URL is set (and then also the schema-parity check).
 
 use gongkai_core::calendar::parse_csv;
+use gongkai_store::actor::Actor;
 use gongkai_store::audit::describe_tamper;
 use gongkai_store::auth::LoginError;
 use gongkai_store::staff::StaffInput;
@@ -68,7 +69,7 @@ async fn units_form_a_tree_and_bad_input_is_refused_by_field() {
     // The first unit must be the government.
     let errs = field_errors(
         store
-            .create_unit("t", &dept("py-zjj", "住建局"))
+            .create_unit(&Actor::system("t"), &dept("py-zjj", "住建局"))
             .await
             .unwrap_err(),
     );
@@ -76,9 +77,15 @@ async fn units_form_a_tree_and_bad_input_is_refused_by_field() {
         errs.contains(&"kind") && errs.contains(&"parent_code"),
         "{errs:?}"
     );
-    store.create_unit("t", &gov()).await.unwrap();
+    store
+        .create_unit(&Actor::system("t"), &gov())
+        .await
+        .unwrap();
     let zjj = store
-        .create_unit("t", &dept("py-zjj", "广州市番禺区住房和城乡建设局"))
+        .create_unit(
+            &Actor::system("t"),
+            &dept("py-zjj", "广州市番禺区住房和城乡建设局"),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -96,7 +103,12 @@ async fn units_form_a_tree_and_bad_input_is_refused_by_field() {
         office_phone: "call me".into(),
         ..Default::default()
     };
-    let errs = field_errors(store.create_unit("t", &bad).await.unwrap_err());
+    let errs = field_errors(
+        store
+            .create_unit(&Actor::system("t"), &bad)
+            .await
+            .unwrap_err(),
+    );
     for f in [
         "code",
         "name",
@@ -112,21 +124,29 @@ async fn units_form_a_tree_and_bad_input_is_refused_by_field() {
     // Duplicate codes and cycles are refused.
     let errs = field_errors(
         store
-            .create_unit("t", &dept("py-zjj", "重复"))
+            .create_unit(&Actor::system("t"), &dept("py-zjj", "重复"))
             .await
             .unwrap_err(),
     );
     assert_eq!(errs, vec!["code"]);
     let mut as_child = gov();
     as_child.parent_code = "py-zjj".into();
-    let errs = field_errors(store.update_unit("t", "py", &as_child).await.unwrap_err());
+    let errs = field_errors(
+        store
+            .update_unit(&Actor::system("t"), "py", &as_child)
+            .await
+            .unwrap_err(),
+    );
     assert!(errs.contains(&"parent_code"));
 
     // A change is stored and audited with before and after.
     let mut edit = UnitInput::from_unit(&zjj, Some("py"));
     edit.office_phone = "020-84628888".into();
     edit.short_name = "区住房城乡建设局".into();
-    let after = store.update_unit("office", "py-zjj", &edit).await.unwrap();
+    let after = store
+        .update_unit(&Actor::system("office"), "py-zjj", &edit)
+        .await
+        .unwrap();
     assert_eq!(after.office_phone, "020-84628888");
     let log = store.audit_list(Some("unit:py-zjj"), 10, 0).await.unwrap();
     assert_eq!(log[0].action, "unit.update");
@@ -143,10 +163,16 @@ async fn units_form_a_tree_and_bad_input_is_refused_by_field() {
 #[tokio::test]
 async fn audit_chain_verifies_and_finds_the_first_tampered_entry() {
     let (db, store) = fresh().await;
-    store.create_unit("t", &gov()).await.unwrap();
+    store
+        .create_unit(&Actor::system("t"), &gov())
+        .await
+        .unwrap();
     for i in 0..5 {
         store
-            .create_unit("t", &dept(&format!("d{i}"), &format!("部门{i}")))
+            .create_unit(
+                &Actor::system("t"),
+                &dept(&format!("d{i}"), &format!("部门{i}")),
+            )
             .await
             .unwrap();
     }
@@ -233,7 +259,7 @@ async fn calendar_import_replaces_only_its_years() {
     assert!(cal.add_workdays(d("2026-12-25"), 10).is_err());
     let csv = "date,name,kind,notice\n2027-01-01,元旦,off,n27\n2027-02-06,春节,work,n27\n2027-02-08,春节,off,n27\n";
     let replaced = store
-        .import_calendar("office", parse_csv(csv).unwrap())
+        .import_calendar(&Actor::system("office"), parse_csv(csv).unwrap())
         .await
         .unwrap();
     assert_eq!(replaced.into_iter().collect::<Vec<_>>(), vec![2027]);
@@ -254,7 +280,10 @@ async fn calendar_import_replaces_only_its_years() {
 #[tokio::test]
 async fn login_locks_after_repeated_failures() {
     let (_db, store) = fresh().await;
-    store.create_unit("t", &gov()).await.unwrap();
+    store
+        .create_unit(&Actor::system("t"), &gov())
+        .await
+        .unwrap();
     let input = StaffInput {
         username: "li.ming".into(),
         display_name: "李明".into(),
@@ -262,9 +291,17 @@ async fn login_locks_after_repeated_failures() {
         role: "editor".into(),
         password: "一个足够长的密码abc".into(),
     };
-    store.create_staff("t", &input).await.unwrap();
+    store
+        .create_staff(&Actor::system("t"), &input)
+        .await
+        .unwrap();
     // Duplicate and malformed accounts are refused by field.
-    let errs = field_errors(store.create_staff("t", &input).await.unwrap_err());
+    let errs = field_errors(
+        store
+            .create_staff(&Actor::system("t"), &input)
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(errs, vec!["username"]);
     let bad = StaffInput {
         username: "X".into(),
@@ -273,7 +310,12 @@ async fn login_locks_after_repeated_failures() {
         password: "short".into(),
         ..Default::default()
     };
-    let errs = field_errors(store.create_staff("t", &bad).await.unwrap_err());
+    let errs = field_errors(
+        store
+            .create_staff(&Actor::system("t"), &bad)
+            .await
+            .unwrap_err(),
+    );
     for f in ["username", "role", "password", "unit_code"] {
         assert!(errs.contains(&f), "{f} in {errs:?}");
     }
@@ -314,7 +356,7 @@ async fn login_locks_after_repeated_failures() {
     ));
     // The office unlocks the account (it also ends its sessions when disabling).
     store
-        .set_staff_active("admin", "li.ming", false)
+        .set_staff_active(&Actor::system("admin"), "li.ming", false)
         .await
         .unwrap();
     assert!(store.session(&s.token).await.unwrap().is_none());
@@ -327,7 +369,7 @@ async fn login_locks_after_repeated_failures() {
         LoginError::Inactive
     );
     store
-        .set_staff_active("admin", "li.ming", true)
+        .set_staff_active(&Actor::system("admin"), "li.ming", true)
         .await
         .unwrap();
     let s2 = store
@@ -364,7 +406,7 @@ async fn demo_district_and_refusal_to_overwrite() {
 
     // A database with real records is never overwritten.
     let (_db2, real) = fresh().await;
-    real.create_unit("t", &gov()).await.unwrap();
+    real.create_unit(&Actor::system("t"), &gov()).await.unwrap();
     assert!(matches!(
         real.create_demo().await,
         Err(StoreError::Refused(_))
@@ -496,7 +538,10 @@ async fn an_extension_recorded_later_counts_in_the_on_time_figure() {
     use gongkai_store::applications::ApplicationInput;
     let (_db, store) = fresh().await;
     testkit::cover_coming_years(&store).await.unwrap();
-    store.create_unit("t", &gov()).await.unwrap();
+    store
+        .create_unit(&Actor::system("t"), &gov())
+        .await
+        .unwrap();
     let d = |m, day| NaiveDate::from_ymd_opt(2023, m, day).unwrap();
     let input = |n: u32| ApplicationInput {
         unit_code: "py".into(),
@@ -515,7 +560,7 @@ async fn an_extension_recorded_later_counts_in_the_on_time_figure() {
     for n in 0..2 {
         let s = store
             .submit_application(
-                "t",
+                &Actor::system("t"),
                 Channel::InPerson,
                 &input(n),
                 Some(d(3, 1)),
@@ -586,7 +631,14 @@ async fn stored_values_that_do_not_read_are_errors_naming_the_row() {
         ..Default::default()
     };
     let id = store
-        .submit_application("t", Channel::Post, &input, Some(today), None, today)
+        .submit_application(
+            &Actor::system("t"),
+            Channel::Post,
+            &input,
+            Some(today),
+            None,
+            today,
+        )
         .await
         .unwrap()
         .application
@@ -635,7 +687,7 @@ async fn engagement_commands_check_who_acts() {
         ..Default::default()
     };
     let v = store
-        .create_interview("t", unit.id, &input, None)
+        .create_interview(&Actor::system("t"), unit.id, &input, None)
         .await
         .unwrap();
     let handler = store
@@ -651,6 +703,108 @@ async fn engagement_commands_check_who_acts() {
     let office = store.staff_by_username("admin").await.unwrap().unwrap();
     store
         .record_interview(&Actor::staff(&office), v.id, "实录", "")
+        .await
+        .unwrap();
+}
+
+/// Who may act is asked of `gongkai_core::access` by the commands themselves, below every way
+/// in: the office's own work refuses a unit's editor and the auditor, an editor runs
+/// engagement and writes the report for its own unit only, a handler runs no engagement; a
+/// refusal leaves no trace in the ledger.
+#[tokio::test]
+async fn commands_ask_core_who_may_act() {
+    use gongkai_store::engagement::ConsultationInput;
+    let (_db, store) = fresh().await;
+    store.create_demo_organisation().await.unwrap();
+    let who =
+        async |name: &str| Actor::staff(&store.staff_by_username(name).await.unwrap().unwrap());
+    let (office, auditor) = (who("admin").await, who("auditor").await);
+    let (editor, handler) = (who("zjj-editor").await, who("zjj-handler").await);
+    let zjj = store.unit_by_code("py-zjj").await.unwrap().unwrap();
+    let root = store.root_unit().await.unwrap().unwrap();
+    let units = store.units().await.unwrap();
+    let other = units
+        .iter()
+        .find(|u| u.id != zjj.id && u.id != root.id)
+        .unwrap();
+    let today = gongkai_core::clock::today();
+    let forbidden = |what: &str, r: Result<(), StoreError>| {
+        assert!(matches!(r, Err(StoreError::Forbidden(_))), "{what}: {r:?}");
+    };
+    let ledger = store.audit_count().await.unwrap();
+
+    forbidden(
+        "an editor creates a unit",
+        store
+            .create_unit(&editor, &dept("py-new", "某局"))
+            .await
+            .map(drop),
+    );
+    forbidden(
+        "an editor replaces the calendar",
+        store.import_calendar(&editor, vec![]).await.map(drop),
+    );
+    forbidden(
+        "an editor adds a column",
+        store
+            .add_column(&editor, zjj.id, None, "栏目", "portal", "as_needed")
+            .await
+            .map(drop),
+    );
+    forbidden(
+        "an editor runs an inspection",
+        store.run_inspection(&editor, today).await.map(drop),
+    );
+    forbidden(
+        "the auditor deactivates staff",
+        store.set_staff_active(&auditor, "zjj-editor", false).await,
+    );
+    let c = ConsultationInput {
+        title: "关于老旧小区改造的意见征集".into(),
+        draft: "征求意见稿正文".into(),
+        explanation: String::new(),
+        opens_on: "2021-05-01".into(),
+        closes_on: "2021-05-31".into(),
+    };
+    forbidden(
+        "an editor consults for another unit",
+        store
+            .create_consultation(&editor, other.id, &c, None)
+            .await
+            .map(drop),
+    );
+    forbidden(
+        "a handler consults",
+        store
+            .create_consultation(&handler, zjj.id, &c, None)
+            .await
+            .map(drop),
+    );
+    let prose = gongkai_core::narrative::Prose::new();
+    forbidden(
+        "an editor writes the district's report",
+        store
+            .save_report_prose(&editor, root.id, 2021, &prose)
+            .await,
+    );
+    assert_eq!(
+        store.audit_count().await.unwrap(),
+        ledger,
+        "a refusal was written"
+    );
+
+    // What each may do, it does.
+    store
+        .create_consultation(&editor, zjj.id, &c, None)
+        .await
+        .unwrap();
+    store
+        .save_report_prose(&editor, zjj.id, 2021, &prose)
+        .await
+        .unwrap();
+    store.run_inspection(&office, today).await.unwrap();
+    store
+        .set_staff_active(&office, "zjj-editor", false)
         .await
         .unwrap();
 }

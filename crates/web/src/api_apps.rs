@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use gongkai_core::Role;
+use gongkai_core::access::{Action, Reach};
 use gongkai_core::application::{Channel, Event};
 use gongkai_core::files::APPLICATION_LIMITS;
 use gongkai_core::ids::mask_name;
@@ -570,11 +571,13 @@ async fn acting_on(
     Ok((Actor::staff(&me.0.staff), visible(state, me, id).await?))
 }
 
-fn actor_of(me: &ApiStaff) -> Result<String, Response> {
-    if me.0.staff.role() == Role::Auditor {
-        return Err(error(StatusCode::FORBIDDEN, "审计人员只能查看"));
+/// Who acts: a role that may handle applications somewhere (the command checks the unit).
+fn actor_of(me: &ApiStaff) -> Result<Actor, Response> {
+    let action = Action::HandleApplications;
+    if me.0.staff.role().may(action) == Reach::Nowhere {
+        return Err(error(StatusCode::FORBIDDEN, action.refusal(false)));
     }
-    Ok(format!("staff:{}", me.0.staff.username))
+    Ok(Actor::staff(&me.0.staff))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -13,6 +13,7 @@ use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::{Datelike, Utc};
+use gongkai_core::access::Action;
 use gongkai_core::calendar::parse_csv;
 use gongkai_core::{DayKind, Role, UnitKind};
 use gongkai_store::StoreError;
@@ -55,10 +56,6 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for ChForm<T> {
                 }
             })
     }
-}
-
-fn actor(me: &CurrentStaff) -> String {
-    format!("staff:{}", me.staff().username)
 }
 
 // ---- login ----
@@ -360,7 +357,7 @@ async fn unit_form(
 }
 
 async fn new_unit(State(state): State<AppState>, me: CurrentStaff) -> Result<Response, AppError> {
-    me.require_office()?;
+    me.may(Action::Administer)?;
     let root = state.store.root_unit().await?;
     let input = UnitInput {
         kind: if root.is_some() {
@@ -398,8 +395,8 @@ async fn create_unit(
     ChForm(f): ChForm<UnitForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    me.require_office()?;
-    match state.store.create_unit(&actor(&me), &f.input).await {
+    me.may(Action::Administer)?;
+    match state.store.create_unit(&me.actor(), &f.input).await {
         Ok(u) => Ok(Redirect::to(&format!("/console/units?saved={}", u.code)).into_response()),
         Err(StoreError::Invalid(errs)) => {
             unit_form(&state, &me, "", f.input, Errors(errs), false, String::new()).await
@@ -448,8 +445,8 @@ async fn update_unit(
     ChForm(f): ChForm<UnitForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    me.require_office()?;
-    match state.store.update_unit(&actor(&me), &code, &f.input).await {
+    me.may(Action::Administer)?;
+    match state.store.update_unit(&me.actor(), &code, &f.input).await {
         Ok(u) => Ok(Redirect::to(&format!("/console/units/{}?saved=1", u.code)).into_response()),
         Err(StoreError::Invalid(errs)) => {
             unit_form(
@@ -522,7 +519,7 @@ async fn staff_form(
 }
 
 async fn new_staff(State(state): State<AppState>, me: CurrentStaff) -> Result<Response, AppError> {
-    me.require_office()?;
+    me.may(Action::Administer)?;
     let input = StaffInput {
         role: Role::Editor.as_str().into(),
         ..Default::default()
@@ -552,7 +549,7 @@ async fn create_staff(
     ChForm(f): ChForm<StaffForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    me.require_office()?;
+    me.may(Action::Administer)?;
     let input = StaffInput {
         username: f.username,
         display_name: f.display_name,
@@ -560,7 +557,7 @@ async fn create_staff(
         role: f.role,
         password: f.password,
     };
-    match state.store.create_staff(&actor(&me), &input).await {
+    match state.store.create_staff(&me.actor(), &input).await {
         Ok(s) => Ok(Redirect::to(&format!("/console/staff?saved={}", s.username)).into_response()),
         Err(StoreError::Invalid(errs)) => {
             // The password is never sent back to the browser.
@@ -589,7 +586,7 @@ async fn set_active(
     ChForm(f): ChForm<ActiveForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    me.require_office()?;
+    me.may(Action::Administer)?;
     let active = match f.active.as_str() {
         "on" | "unlock" => true,
         "off" => false,
@@ -600,7 +597,7 @@ async fn set_active(
     }
     state
         .store
-        .set_staff_active(&actor(&me), &username, active)
+        .set_staff_active(&me.actor(), &username, active)
         .await?;
     Ok(Redirect::to(&format!("/console/staff?changed={username}")).into_response())
 }
@@ -708,7 +705,7 @@ async fn import_calendar(
         }
     }
     me.check_csrf(&csrf)?;
-    me.require_office()?;
+    me.may(Action::Administer)?;
     let fail = |msg: String| calendar_page(&state, &me, None, msg, String::new());
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         return fail("请选择要导入的 CSV 文件。".into()).await;
@@ -720,7 +717,7 @@ async fn import_calendar(
         Ok(e) => e,
         Err(e) => return fail(format!("未导入，日历保持不变。{e}")).await,
     };
-    let replaced = state.store.import_calendar(&actor(&me), entries).await?;
+    let replaced = state.store.import_calendar(&me.actor(), entries).await?;
     let years: Vec<String> = replaced.iter().map(|y| y.to_string()).collect();
     Ok(Redirect::to(&format!("/console/calendar?imported={}", years.join(","))).into_response())
 }

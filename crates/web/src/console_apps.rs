@@ -15,12 +15,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use gongkai_core::Role;
+use gongkai_core::access::Action;
 use gongkai_core::application::{Channel, Event, Stage};
 use gongkai_core::calendar::parse_date;
 use gongkai_core::fees::FeeMethod;
 use gongkai_core::taxonomy::{ApplicantType, CaseKind, CaseResult, OUTCOMES, outcome};
 use gongkai_store::StoreError;
-use gongkai_store::actor::Actor;
 use gongkai_store::applications::{
     AnswerInput, Application, ApplicationInput, DELIVERIES, FORMS, ID_KINDS, NewCase, label_of,
 };
@@ -48,37 +48,10 @@ pub fn routes() -> Router<AppState> {
         .route("/console/attachments/{id}", get(attachment_file))
 }
 
-fn can_read(me: &CurrentStaff) -> Result<(), AppError> {
-    match me.staff().role() {
-        Role::OfficeAdmin | Role::Handler | Role::Auditor => Ok(()),
-        _ => Err(AppError::Forbidden(
-            "依申请公开事项含申请人个人信息，仅限依申请办理人员、政务公开办和审计人员查看。".into(),
-        )),
-    }
-}
-
-fn can_act(me: &CurrentStaff) -> bool {
-    matches!(me.staff().role(), Role::OfficeAdmin | Role::Handler)
-}
-
-fn require_act(me: &CurrentStaff) -> Result<(), AppError> {
-    if can_act(me) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "您没有办理依申请公开事项的权限。".into(),
-        ))
-    }
-}
-
-fn actor(me: &CurrentStaff) -> String {
-    format!("staff:{}", me.staff().username)
-}
-
 /// The application, if this staff member may see it (other units' applications do not exist
 /// for them: 404).
 async fn visible(state: &AppState, me: &CurrentStaff, id: i64) -> Result<Application, AppError> {
-    can_read(me)?;
+    me.may(Action::ReadApplications)?;
     state
         .store
         .application(id)
@@ -124,7 +97,7 @@ async fn workbench(
     me: CurrentStaff,
     Query(f): Query<Filters>,
 ) -> Result<Response, AppError> {
-    can_read(&me)?;
+    me.may(Action::ReadApplications)?;
     let scope = (!me.staff().role().sees_all_units()).then_some(me.staff().unit_id);
     let show_all = !f.all.is_empty();
     let apps = state.store.applications(scope, !show_all).await?;
@@ -225,7 +198,7 @@ async fn workbench(
         f_type: f.applicant_type,
         f_handler: f.handler,
         show_all,
-        can_act: can_act(&me),
+        can_act: me.may(Action::HandleApplications).is_ok(),
     }))
 }
 
@@ -277,7 +250,7 @@ async fn register_page(
     State(state): State<AppState>,
     me: CurrentStaff,
 ) -> Result<Response, AppError> {
-    require_act(&me)?;
+    me.may(Action::HandleApplications)?;
     let input = ApplicationInput {
         unit_code: me.staff().unit_code.clone(),
         ..Default::default()
@@ -311,7 +284,7 @@ async fn register(
     ChForm(f): ChForm<RegisterForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    require_act(&me)?;
+    me.may(Action::HandleApplications)?;
     let mut errs = Vec::new();
     let channel = Channel::parse(&f.channel).filter(|c| *c != Channel::Online);
     if channel.is_none() {
@@ -339,7 +312,7 @@ async fn register(
         (Some(c), Some(r), true) => {
             state
                 .store
-                .submit_application(&actor(&me), c, &f.input, Some(r), None, today())
+                .submit_application(&me.actor(), c, &f.input, Some(r), None, today())
                 .await
         }
         _ => {
@@ -484,7 +457,7 @@ async fn application_view(
         error: error.clone(),
         notice,
         today: today.to_string(),
-        can_act: can_act(me),
+        can_act: me.may(Action::HandleApplications).is_ok(),
         is_office: me.staff().role() == Role::OfficeAdmin,
         labels,
         app,
@@ -552,7 +525,7 @@ async fn add_event(
     ChForm(f): ChForm<EventForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    require_act(&me)?;
+    me.may(Action::HandleApplications)?;
     let app = visible(&state, &me, id).await?;
     let event = match build_event(&f) {
         Ok(e) => e,
@@ -560,7 +533,7 @@ async fn add_event(
     };
     match state
         .store
-        .record_event(&Actor::staff(me.staff()), app.id, event, today())
+        .record_event(&me.actor(), app.id, event, today())
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/console/applications/{id}?done=1")).into_response()),
@@ -691,7 +664,7 @@ async fn answer_page(
     Path(id): Path<i64>,
     Query(q): Query<AnswerQuery>,
 ) -> Result<Response, AppError> {
-    require_act(&me)?;
+    me.may(Action::HandleApplications)?;
     let app = visible(&state, &me, id).await?;
     answer_editor(
         &state,
@@ -723,7 +696,7 @@ async fn answer(
     ChForm(f): ChForm<AnswerForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    require_act(&me)?;
+    me.may(Action::HandleApplications)?;
     let app = visible(&state, &me, id).await?;
     let again = |msg: String| {
         answer_editor(
@@ -749,7 +722,7 @@ async fn answer(
     };
     match state
         .store
-        .answer(&Actor::staff(me.staff()), app.id, &answer, today())
+        .answer(&me.actor(), app.id, &answer, today())
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/console/applications/{id}?done=1")).into_response()),
@@ -784,7 +757,7 @@ async fn add_case(
     ChForm(f): ChForm<CaseForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    require_act(&me)?;
+    me.may(Action::HandleApplications)?;
     let app = visible(&state, &me, id).await?;
     let parsed = parse_date(&f.filed_on)
         .map_err(|m| format!("立案日期：{m}"))
@@ -807,7 +780,7 @@ async fn add_case(
     };
     match state
         .store
-        .add_case(&Actor::staff(me.staff()), app.id, &case, today())
+        .add_case(&me.actor(), app.id, &case, today())
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/console/applications/{id}?done=1")).into_response()),
@@ -825,7 +798,7 @@ async fn update_case(
     ChForm(f): ChForm<CaseForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    require_act(&me)?;
+    me.may(Action::HandleApplications)?;
     let app_id = state
         .store
         .case_application(case_id)
@@ -841,13 +814,7 @@ async fn update_case(
     };
     match state
         .store
-        .set_case_result(
-            &Actor::staff(me.staff()),
-            case_id,
-            &f.result,
-            result_on,
-            today(),
-        )
+        .set_case_result(&me.actor(), case_id, &f.result, result_on, today())
         .await
     {
         Ok(()) => {
@@ -898,7 +865,7 @@ async fn transfer(
     ChForm(f): ChForm<TransferForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    require_act(&me)?;
+    me.may(Action::HandleApplications)?;
     let app = visible(&state, &me, id).await?;
     let on = match parse_date(&f.on) {
         Ok(d) => d,
@@ -909,7 +876,7 @@ async fn transfer(
     };
     match state
         .store
-        .transfer_application(&Actor::staff(me.staff()), app.id, &f.to_unit, on, today())
+        .transfer_application(&me.actor(), app.id, &f.to_unit, on, today())
         .await
     {
         Ok(new) => Ok(Redirect::to(&format!(

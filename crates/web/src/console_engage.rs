@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use gongkai_core::Role;
+use gongkai_core::access::Action;
 use gongkai_core::supervision::{Finding, Rule, vetoes};
-use gongkai_store::actor::Actor;
 use gongkai_store::engagement::{
     Consultation, ConsultationInput, Contribution, FILING_KINDS, InspectionRun, Interview,
     InterviewInput, MediaAccount, Notice, PLATFORMS, Rectification, StoredFinding, Training,
@@ -50,38 +50,6 @@ pub fn routes() -> Router<AppState> {
         .route("/console/rectifications/{id}", post(rectification))
 }
 
-fn actor(me: &CurrentStaff) -> String {
-    format!("staff:{}", me.staff().username)
-}
-
-fn can_read(me: &CurrentStaff) -> Result<(), AppError> {
-    if me.staff().role() == Role::Handler {
-        return Err(AppError::Forbidden(
-            "互动交流和监督保障事项仅限信息编辑、审核人员、政务公开办和审计人员使用。".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// Office admins act for every unit, editors for their own.
-fn can_manage(me: &CurrentStaff, unit_id: i64) -> bool {
-    match me.staff().role() {
-        Role::OfficeAdmin => true,
-        Role::Editor => me.staff().unit_id == unit_id,
-        _ => false,
-    }
-}
-
-fn require_office(me: &CurrentStaff) -> Result<(), AppError> {
-    if me.staff().role() == Role::OfficeAdmin {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "只有政务公开办可以进行此项操作。".into(),
-        ))
-    }
-}
-
 async fn unit_of(state: &AppState, me: &CurrentStaff, code: &str) -> Result<Unit, AppError> {
     let code = if code.trim().is_empty() {
         me.staff().unit_code.clone()
@@ -93,7 +61,7 @@ async fn unit_of(state: &AppState, me: &CurrentStaff, code: &str) -> Result<Unit
         .unit_by_code(&code)
         .await?
         .ok_or_else(|| AppError::NotFound("没有这个单位。".into()))?;
-    if !can_manage(me, unit.id) {
+    if !me.reaches(Action::Engage, unit.id) {
         return Err(AppError::Forbidden("您只能为本单位办理。".into()));
     }
     Ok(unit)
@@ -157,7 +125,7 @@ async fn engagement_page(
     me: &CurrentStaff,
     forms: Forms,
 ) -> Result<Response, AppError> {
-    can_read(me)?;
+    me.may(Action::ReadUnitWork)?;
     let names = unit_names(state).await?;
     let sees = |u: i64| me.staff().sees_unit(u);
     let day = today();
@@ -181,7 +149,7 @@ async fn engagement_page(
             .units()
             .await?
             .into_iter()
-            .filter(|u| can_manage(me, u.id))
+            .filter(|u| me.reaches(Action::Engage, u.id))
             .map(|u| (u.code, u.name))
             .collect(),
         consultations: state
@@ -228,7 +196,7 @@ async fn announce(
 ) -> Result<i64, AppError> {
     let column_id = state
         .store
-        .announcement_column(&actor(me), unit.id, column)
+        .announcement_column(&me.actor(), unit.id, column)
         .await?;
     let input = gongkai_store::publishing::PublicationInput {
         title: title.to_string(),
@@ -292,7 +260,7 @@ async fn create_consultation(
     .await?;
     let c = state
         .store
-        .create_consultation(&actor(&me), unit.id, &f.input, Some(announcement))
+        .create_consultation(&me.actor(), unit.id, &f.input, Some(announcement))
         .await?;
     Ok(Redirect::to(&format!("/console/consultations/{}", c.id)).into_response())
 }
@@ -336,7 +304,7 @@ async fn consultation_page(
     errors: Errors,
     reply_back: ReplyBack,
 ) -> Result<Response, AppError> {
-    can_read(me)?;
+    me.may(Action::ReadUnitWork)?;
     let c = state
         .store
         .consultation(id)
@@ -356,7 +324,7 @@ async fn consultation_page(
             .store
             .contributions("opinion", Some(id), None, false)
             .await?,
-        can_manage: can_manage(me, c.unit_id),
+        can_manage: me.reaches(Action::Engage, c.unit_id),
         c,
         feedback,
         errors,
@@ -391,7 +359,7 @@ async fn feedback(
     me.check_csrf(&f.csrf)?;
     match state
         .store
-        .publish_feedback(&Actor::staff(me.staff()), id, &f.feedback, today())
+        .publish_feedback(&me.actor(), id, &f.feedback, today())
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/console/consultations/{id}")).into_response()),
@@ -459,7 +427,7 @@ async fn create_interview(
     .await?;
     let v = state
         .store
-        .create_interview(&actor(&me), unit.id, &f.input, Some(announcement))
+        .create_interview(&me.actor(), unit.id, &f.input, Some(announcement))
         .await?;
     Ok(Redirect::to(&format!("/console/interviews/{}", v.id)).into_response())
 }
@@ -502,7 +470,7 @@ async fn interview_page(
     errors: Errors,
     reply_back: ReplyBack,
 ) -> Result<Response, AppError> {
-    can_read(me)?;
+    me.may(Action::ReadUnitWork)?;
     let v = state
         .store
         .interview(id)
@@ -521,7 +489,7 @@ async fn interview_page(
             .store
             .contributions("question", Some(id), None, false)
             .await?,
-        can_manage: can_manage(me, v.unit_id),
+        can_manage: me.reaches(Action::Engage, v.unit_id),
         v,
         sent,
         errors,
@@ -547,7 +515,7 @@ async fn record_interview(
     me.check_csrf(&f.csrf)?;
     match state
         .store
-        .record_interview(&Actor::staff(me.staff()), id, &f.transcript, &f.video_url)
+        .record_interview(&me.actor(), id, &f.transcript, &f.video_url)
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/console/interviews/{id}")).into_response()),
@@ -599,7 +567,7 @@ async fn moderate(
     let approve = f.decision == "approve";
     let e = match state
         .store
-        .moderate(&Actor::staff(me.staff()), id, approve, &f.reply, today())
+        .moderate(&me.actor(), id, approve, &f.reply, today())
         .await
     {
         Ok(_) => return Ok(Redirect::to(&page_of(&c)).into_response()),
@@ -667,7 +635,7 @@ async fn messages_page(
     me: &CurrentStaff,
     reply_back: ReplyBack,
 ) -> Result<Response, AppError> {
-    can_read(me)?;
+    me.may(Action::ReadUnitWork)?;
     let names = unit_names(state).await?;
     let rows = state
         .store
@@ -677,7 +645,7 @@ async fn messages_page(
         .filter(|c| me.staff().sees_unit(c.unit_id))
         .map(|c| {
             let n = names.get(&c.unit_id).cloned().unwrap_or_default();
-            let m = can_manage(me, c.unit_id);
+            let m = me.reaches(Action::Engage, c.unit_id);
             (c, n, m)
         })
         .collect();
@@ -788,7 +756,7 @@ async fn supervision_page(
     me: &CurrentStaff,
     sent: Sent,
 ) -> Result<Response, AppError> {
-    can_read(me)?;
+    me.may(Action::ReadUnitWork)?;
     let names = unit_names(state).await?;
     let name = |u: &i64| names.get(u).cloned().unwrap_or_default();
     let day = today();
@@ -819,7 +787,7 @@ async fn supervision_page(
             .filter(|r| me.staff().sees_unit(r.unit_id))
             .map(|r| {
                 let u = name(&r.unit_id);
-                let m = can_manage(me, r.unit_id);
+                let m = me.reaches(Action::Engage, r.unit_id);
                 (r, u, m)
             })
             .collect::<Vec<_>>();
@@ -878,7 +846,7 @@ async fn supervision_action(
     posted: Posted,
 ) -> Result<Response, AppError> {
     me.check_csrf(posted.get("csrf"))?;
-    require_office(&me)?;
+    me.may(Action::Administer)?;
     match apply_supervision(&state, &me, &posted).await {
         Err(AppError::Store(StoreError::Invalid(errs))) => {
             let sent = Sent {
@@ -898,7 +866,7 @@ async fn apply_supervision(
     me: &CurrentStaff,
     posted: &Posted,
 ) -> Result<Response, AppError> {
-    let who = actor(me);
+    let who = me.actor();
     let int = |k: &'static str, label: &str| {
         posted
             .get(k)
@@ -943,6 +911,7 @@ async fn apply_supervision(
             state
                 .store
                 .record_posts(
+                    &who,
                     int("account_id", "账号")?,
                     posted.get("month").trim(),
                     int("posts", "发布数量")?,
@@ -1032,7 +1001,7 @@ async fn inspection_page(
     sent: Option<NoticeForm>,
     errors: Errors,
 ) -> Result<Response, AppError> {
-    can_read(me)?;
+    me.may(Action::ReadUnitWork)?;
     let run = state
         .store
         .inspection_runs()
@@ -1095,7 +1064,7 @@ async fn issue_notice(
     posted: Posted,
 ) -> Result<Response, AppError> {
     me.check_csrf(posted.get("csrf"))?;
-    require_office(&me)?;
+    me.may(Action::Administer)?;
     let ids: Vec<i64> = posted
         .all("finding")
         .iter()
@@ -1105,7 +1074,7 @@ async fn issue_notice(
         Ok(deadline) => state
             .store
             .issue_notice(
-                &actor(&me),
+                &me.actor(),
                 posted.get("title"),
                 id,
                 &ids,
@@ -1154,12 +1123,12 @@ async fn rectification(
         .ok_or_else(|| AppError::NotFound("没有这项整改。".into()))?;
     match f.action.as_str() {
         "submit" => {
-            if !can_manage(&me, r.unit_id) {
+            if !me.reaches(Action::Engage, r.unit_id) {
                 return Err(AppError::Forbidden("您只能为本单位提交整改情况。".into()));
             }
             if let Err(e) = state
                 .store
-                .submit_rectification(&actor(&me), id, r.unit_id, &f.evidence)
+                .submit_rectification(&me.actor(), id, r.unit_id, &f.evidence)
                 .await
             {
                 // Back on the supervision page, beside this task's field.
@@ -1172,10 +1141,10 @@ async fn rectification(
             }
         }
         "close" => {
-            require_office(&me)?;
+            me.may(Action::Administer)?;
             state
                 .store
-                .close_rectification(&actor(&me), id, today())
+                .close_rectification(&me.actor(), id, today())
                 .await?;
         }
         _ => return Err(AppError::BadRequest("未知的操作。".into())),

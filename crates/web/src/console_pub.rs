@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Datelike;
 use gongkai_core::Role;
+use gongkai_core::access::Action;
 use gongkai_core::files::PUBLICATION_LIMITS;
 use gongkai_core::publishing::{
     Catalog, DISCLOSURE, GENRES, PROOFREADING, SECRECY_CHECKS, Status, TEMPLATES, TOPICS,
@@ -103,31 +104,6 @@ async fn attachment_file(
     Ok(crate::view::download(&info, data))
 }
 
-fn actor(me: &CurrentStaff) -> String {
-    format!("staff:{}", me.staff().username)
-}
-
-/// Publishing is for the office, editors, reviewers and auditors (reading); handlers of
-/// applications have no business here.
-fn can_read(me: &CurrentStaff) -> Result<(), AppError> {
-    match me.staff().role() {
-        Role::Handler => Err(AppError::Forbidden(
-            "主动公开事项仅限信息编辑、审核人员、政务公开办和审计人员使用。".into(),
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn require_office(me: &CurrentStaff) -> Result<(), AppError> {
-    if me.staff().role() == Role::OfficeAdmin {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "只有政务公开办可以进行此项操作。".into(),
-        ))
-    }
-}
-
 /// The unit a page is about: the one asked for if this person sees it, else their own.
 async fn unit_for(state: &AppState, me: &CurrentStaff, code: &str) -> Result<Unit, AppError> {
     let code = if code.trim().is_empty() {
@@ -156,7 +132,7 @@ async fn unit_options(state: &AppState, me: &CurrentStaff) -> Result<Options, Ap
 
 /// The publication, if this person sees its unit.
 async fn visible(state: &AppState, me: &CurrentStaff, id: i64) -> Result<Publication, AppError> {
-    can_read(me)?;
+    me.may(Action::ReadUnitWork)?;
     state
         .store
         .publication(id)
@@ -242,7 +218,7 @@ async fn columns_page(
     me: CurrentStaff,
     Query(q): Query<UnitQuery>,
 ) -> Result<Response, AppError> {
-    can_read(&me)?;
+    me.may(Action::ReadUnitWork)?;
     let unit = unit_for(&state, &me, &q.unit).await?;
     let notice = if q.done.is_empty() {
         String::new()
@@ -276,9 +252,9 @@ async fn columns_action(
     ChForm(f): ChForm<ColumnForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    require_office(&me)?;
+    me.may(Action::Administer)?;
     let unit = unit_for(&state, &me, &f.unit).await?;
-    let who = actor(&me);
+    let who = me.actor();
     let parent = parse_id(&f.parent_id);
     let column =
         || parse_id(&f.column_id).ok_or_else(|| StoreError::invalid("column_id", "请选择栏目"));
@@ -363,7 +339,7 @@ async fn list(
     me: CurrentStaff,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    can_read(&me)?;
+    me.may(Action::ReadUnitWork)?;
     let unit = if q.unit.is_empty() && me.staff().role() == Role::OfficeAdmin {
         None
     } else {
@@ -875,7 +851,7 @@ async fn timeliness(
     me: CurrentStaff,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
-    can_read(&me)?;
+    me.may(Action::ReadUnitWork)?;
     let year = q.year.unwrap_or(today().year());
     if !gongkai_core::report::REPORT_YEARS.contains(&year) {
         return Err(AppError::BadRequest("年度不在有效范围内。".into()));
@@ -944,7 +920,7 @@ async fn normative(
     me: CurrentStaff,
     Query(q): Query<UnitQuery>,
 ) -> Result<Response, AppError> {
-    can_read(&me)?;
+    me.may(Action::ReadUnitWork)?;
     let unit = unit_for(&state, &me, &q.unit).await?;
     let input = NormativeInput {
         kind: "normative".into(),
@@ -969,11 +945,11 @@ async fn add_normative(
     ChForm(f): ChForm<NormativeForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    require_office(&me)?;
+    me.may(Action::Administer)?;
     let unit = unit_for(&state, &me, &f.unit).await?;
     match state
         .store
-        .add_normative(&actor(&me), unit.id, &f.input, today())
+        .add_normative(&me.actor(), unit.id, &f.input, today())
         .await
     {
         Ok(_) => {
@@ -1002,12 +978,12 @@ async fn add_campaign(
     ChForm(f): ChForm<CampaignForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    require_office(&me)?;
+    me.may(Action::Administer)?;
     let unit = unit_for(&state, &me, &f.unit).await?;
     let year = gongkai_core::report::parse_year(&f.year).unwrap_or(today().year());
     let c = state
         .store
-        .create_campaign(&actor(&me), unit.id, &f.title, &f.scope, year, today())
+        .create_campaign(&me.actor(), unit.id, &f.title, &f.scope, year, today())
         .await?;
     Ok(Redirect::to(&format!("/console/campaigns/{}", c.id)).into_response())
 }
@@ -1032,7 +1008,7 @@ async fn campaign_view(
     id: i64,
     error: String,
 ) -> Result<Response, AppError> {
-    can_read(me)?;
+    me.may(Action::ReadUnitWork)?;
     let campaign = state
         .store
         .campaign(id)
@@ -1093,7 +1069,7 @@ async fn evaluate(
     ChForm(f): ChForm<EvaluateForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    require_office(&me)?;
+    me.may(Action::Administer)?;
     let Some(doc) = parse_id(&f.document_id) else {
         return campaign_view(&state, &me, id, "请选择要评估的文件。".into()).await;
     };
@@ -1104,7 +1080,7 @@ async fn evaluate(
     };
     match state
         .store
-        .evaluate_document(&actor(&me), id, doc, &found, today())
+        .evaluate_document(&me.actor(), id, doc, &found, today())
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/console/campaigns/{id}")).into_response()),
@@ -1161,7 +1137,7 @@ async fn decisions(
     me: CurrentStaff,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
-    can_read(&me)?;
+    me.may(Action::ReadUnitWork)?;
     let unit = unit_for(&state, &me, &q.unit).await?;
     let year = q.year.unwrap_or(today().year() - 1);
     decisions_view(&state, &me, unit, year, String::new()).await
@@ -1184,7 +1160,7 @@ async fn set_decision(
     ChForm(f): ChForm<DecisionForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    require_office(&me)?;
+    me.may(Action::Administer)?;
     let unit = unit_for(&state, &me, &f.unit).await?;
     let Some(year) = gongkai_core::report::parse_year(&f.year) else {
         return decisions_view(
@@ -1208,7 +1184,7 @@ async fn set_decision(
     };
     match state
         .store
-        .set_decision_count(&actor(&me), unit.id, year, &f.kind, amount, &f.source)
+        .set_decision_count(&me.actor(), unit.id, year, &f.kind, amount, &f.source)
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!(
@@ -1243,7 +1219,7 @@ async fn catalogs_view(
     me: &CurrentStaff,
     error: String,
 ) -> Result<Response, AppError> {
-    can_read(me)?;
+    me.may(Action::ReadUnitWork)?;
     let units = state.store.units().await?;
     let mut rows = Vec::new();
     for c in state.store.basic_catalogs(None).await? {
@@ -1288,7 +1264,7 @@ async fn publish_catalog(
     ChForm(f): ChForm<CatalogForm>,
 ) -> Result<Response, AppError> {
     me.check_csrf(&f.csrf)?;
-    require_office(&me)?;
+    me.may(Action::Administer)?;
     let unit = unit_for(&state, &me, &f.unit).await?;
     let Some(year) = gongkai_core::report::parse_year(&f.year) else {
         return catalogs_view(&state, &me, "请填写有效的年度".into()).await;
@@ -1332,7 +1308,7 @@ async fn publish_catalog(
     };
     match state
         .store
-        .publish_basic_catalog(&actor(&me), unit.id, year, &title, &entries, today())
+        .publish_basic_catalog(&me.actor(), unit.id, year, &title, &entries, today())
         .await
     {
         Ok(c) => Ok(Redirect::to(&format!("/catalogs/{}", c.id)).into_response()),

@@ -15,7 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::{Datelike, NaiveDate};
-use gongkai_core::Role;
+use gongkai_core::access::Action;
 use gongkai_core::narrative::{Prose, SECTIONS, check};
 use gongkai_store::report::ReportVersion;
 use gongkai_store::units::Unit;
@@ -211,11 +211,12 @@ struct UnitQuery {
 }
 
 fn can_edit(me: &CurrentStaff, unit: &Unit, district: bool) -> bool {
-    match me.staff().role() {
-        Role::OfficeAdmin => true,
-        Role::Editor => !district && me.staff().unit_id == unit.id,
-        _ => false,
-    }
+    let action = if district {
+        Action::Administer
+    } else {
+        Action::WriteUnitReport
+    };
+    me.reaches(action, unit.id)
 }
 
 async fn built_for(
@@ -231,7 +232,7 @@ async fn built_for(
         .ok_or_else(|| AppError::NotFound("没有这个年度的报告。".into()))?;
     let district = code.trim().is_empty();
     let built = report_view::build(&state.store, year, (!district).then_some(code.trim())).await?;
-    if !me.staff().sees_unit(built.unit.id) || me.staff().role() == Role::Handler {
+    if !me.reaches(Action::ReadUnitWork, built.unit.id) {
         return Err(AppError::Forbidden("您无权查看这份报告。".into()));
     }
     Ok((year, built, district))
@@ -329,7 +330,7 @@ async fn act(
     if !can_edit(&me, &built.unit, district) {
         return Err(AppError::Forbidden("您无权编辑这份报告。".into()));
     }
-    let actor = format!("staff:{}", me.staff().username);
+    let actor = me.actor();
     let prose: Prose = SECTIONS
         .iter()
         .map(|(k, _)| (k.to_string(), posted.get(k).replace("\r\n", "\n")))

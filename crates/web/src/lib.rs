@@ -208,7 +208,10 @@ async fn inspect_on_schedule(store: Store, hours: u64) {
     loop {
         every.tick().await;
         match store
-            .run_inspection("system:schedule", apply::today())
+            .run_inspection(
+                &gongkai_store::actor::Actor::system("system:schedule"),
+                apply::today(),
+            )
             .await
         {
             Ok(run) => tracing::info!(run = run.id, findings = run.findings, "inspection ran"),

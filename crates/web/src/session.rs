@@ -9,6 +9,8 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_core::access::{Action, Reach};
+use gongkai_store::actor::Actor;
 use gongkai_store::auth::Session;
 
 pub const SESSION_COOKIE: &str = "gongkai_session";
@@ -64,13 +66,23 @@ impl CurrentStaff {
         &self.0.staff
     }
 
-    /// Refuse unless the staff member works in the disclosure office.
-    pub fn require_office(&self) -> Result<(), AppError> {
-        if self.staff().role().is_office() {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden("此操作仅限政务公开办管理员。".into()))
+    /// Who acts, for the store's commands (which check again, below every way in).
+    pub fn actor(&self) -> Actor {
+        Actor::staff(self.staff())
+    }
+
+    /// Refuse a page the role has no part in at all (`gongkai_core::access`).
+    pub fn may(&self, action: Action) -> Result<(), AppError> {
+        if self.staff().role().may(action) == Reach::Nowhere {
+            return Err(AppError::Forbidden(format!("{}。", action.refusal(false))));
         }
+        Ok(())
+    }
+
+    /// Whether the role may take `action` on the unit's records: what the page offers.
+    pub fn reaches(&self, action: Action, unit_id: i64) -> bool {
+        let s = self.staff();
+        s.role().allows(s.unit_id, action, Some(unit_id))
     }
 }
 

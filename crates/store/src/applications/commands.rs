@@ -10,6 +10,7 @@ use super::{APP_SELECT, Application, Letter, MONTH_COUNT_SQL, add_event_tx, inse
 use crate::actor::Actor;
 use crate::{FieldError, Result, Store, StoreError, Tx, audit, on_tx};
 use chrono::{Datelike, NaiveDate};
+use gongkai_core::access::Action;
 use gongkai_core::application::{Channel, Event, Facts, progress, received_on};
 use gongkai_core::clock::date_in_china;
 use gongkai_core::letters::{LetterContext, answer_letter, placeholders};
@@ -41,7 +42,7 @@ pub(super) async fn load(tx: &mut Tx, actor: &Actor, application_id: i64) -> Res
     let app: Option<Application> = on_tx!(tx, c => sqlx::query_as::<_, Application>(sqlx::AssertSqlSafe(sql))
         .bind(application_id).fetch_optional(c).await?);
     let app = app.ok_or_else(|| StoreError::NotFound("没有这件申请".into()))?;
-    actor.may_handle_applications_of(app.unit_id)?;
+    actor.may(Action::HandleApplications, Some(app.unit_id))?;
     let events = super::events_tx(tx, application_id).await?;
     let channel = app.channel()?;
     let month_count = match received_on(&events) {

@@ -11,6 +11,7 @@ use crate::actor::Actor;
 use crate::files::{NewAttachment, insert_attachments};
 use crate::{FieldError, Result, Store, StoreError, Tx, audit, now, on_pool, on_tx, values_list};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use gongkai_core::access::Action;
 use gongkai_core::application::{Channel, Event, Progress, check_next, progress};
 use gongkai_core::clock;
 use gongkai_core::ids::{CreditCode, IdCardNumber, check_phone};
@@ -546,7 +547,7 @@ impl Store {
     /// `idempotency_key` (the form's one-time token) makes a repeated submission return the first.
     pub async fn submit_application(
         &self,
-        actor: &str,
+        actor: &Actor,
         channel: Channel,
         input: &ApplicationInput,
         received_on: Option<NaiveDate>,
@@ -560,9 +561,10 @@ impl Store {
             Ok(p) => p,
             Err(duplicate) => return Ok(duplicate),
         };
+        actor.may(Action::HandleApplications, Some(prepared.unit_id))?;
         let mut tx = self.begin_write().await?;
         let mut chain = audit::Chain::load(&mut tx).await?;
-        let written = write_prepared(&mut tx, &mut chain, actor, &prepared).await?;
+        let written = write_prepared(&mut tx, &mut chain, actor.name(), &prepared).await?;
         tx.commit().await?;
         self.finish(prepared, written).await
     }
@@ -840,11 +842,26 @@ impl Store {
     /// Assign a handler (a staff member of the application's unit).
     pub async fn assign_handler(
         &self,
-        actor: &str,
+        actor: &Actor,
         application_id: i64,
         handler: Option<i64>,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
+        let unit: Option<(i64,)> = on_tx!(&mut tx, c => sqlx::query_as("SELECT unit_id FROM applications WHERE id = $1")
+            .bind(application_id).fetch_optional(c).await?);
+        let (unit_id,) = unit.ok_or_else(|| StoreError::NotFound("没有这件申请".into()))?;
+        actor.may(Action::HandleApplications, Some(unit_id))?;
+        if let Some(h) = handler {
+            let of: Option<(i64,)> = on_tx!(&mut tx, c => sqlx::query_as("SELECT unit_id FROM staff WHERE id = $1 AND role = 'handler'")
+                .bind(h).fetch_optional(c).await?);
+            if of.map(|(u,)| u) != Some(unit_id) {
+                return Err(StoreError::invalid(
+                    "handler",
+                    "请选择本单位的依申请办理人员",
+                ));
+            }
+        }
+        let actor = actor.name();
         on_tx!(&mut tx, c => sqlx::query("UPDATE applications SET handler_id = $1 WHERE id = $2")
             .bind(handler).bind(application_id).execute(c).await?.rows_affected());
         audit::append(
@@ -907,7 +924,7 @@ impl Store {
         }
         // Checked again in the transaction below; this first check keeps a refused actor from
         // being shown an earlier transfer's result by the idempotency key.
-        actor.may_handle_applications_of(app.unit_id)?;
+        actor.may(Action::HandleApplications, Some(app.unit_id))?;
         let cal = self.calendar().await?;
         let answer = Event::Answered {
             on,

@@ -15,7 +15,12 @@ async fn browser_main_portal_pages_have_no_serious_accessibility_violations() {
     let app = spawn_app().await;
     let unit = app.store.unit_by_code("py-zjj").await.unwrap().unwrap();
     app.store
-        .apply_column_template("test", unit.id, None, "art20")
+        .apply_column_template(
+            &gongkai_store::actor::Actor::system("test"),
+            unit.id,
+            None,
+            "art20",
+        )
         .await
         .unwrap();
     let item: ImportItem = serde_json::from_value(serde_json::json!({
@@ -27,7 +32,7 @@ async fn browser_main_portal_pages_have_no_serious_accessibility_violations() {
     .unwrap();
     app.store
         .import_publications(
-            "test",
+            &gongkai_store::actor::Actor::system("test"),
             vec![(1, item)],
             NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
         )

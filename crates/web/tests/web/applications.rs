@@ -62,7 +62,7 @@ fn between(html: &str, start: &str, end: &str) -> String {
 async fn handler_of_another_unit(app: &App) -> reqwest::Client {
     app.store
         .create_staff(
-            "test",
+            &gongkai_store::actor::Actor::system("test"),
             &gongkai_store::staff::StaffInput {
                 username: "jyj-handler".into(),
                 display_name: "教育局办理员".into(),

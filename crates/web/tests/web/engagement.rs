@@ -362,7 +362,12 @@ async fn a_reply_too_long_comes_back_in_the_message_box_or_on_the_interview() {
     };
     let v = app
         .store
-        .create_interview("test", unit.id, &interview, None)
+        .create_interview(
+            &gongkai_store::actor::Actor::system("test"),
+            unit.id,
+            &interview,
+            None,
+        )
         .await
         .unwrap();
     let q = app

@@ -1063,7 +1063,7 @@ async fn the_annual_report_page_and_its_open_data() {
     // Records changed later show as a warning; the report itself does not change.
     app.store
         .add_training(
-            "test",
+            &gongkai_store::actor::Actor::system("test"),
             chrono::NaiveDate::from_ymd_opt(2021, 12, 1).unwrap(),
             "district",
             "补充培训",
@@ -1168,7 +1168,12 @@ async fn feeds_sitemap_canonical_links_footer_and_validators() {
     let unit = app.store.unit_by_code("py-zjj").await.unwrap().unwrap();
     let cols = app
         .store
-        .apply_column_template("test", unit.id, None, "portal")
+        .apply_column_template(
+            &gongkai_store::actor::Actor::system("test"),
+            unit.id,
+            None,
+            "portal",
+        )
         .await
         .unwrap();
     let line = serde_json::json!({
@@ -1178,7 +1183,7 @@ async fn feeds_sitemap_canonical_links_footer_and_validators() {
     let item = serde_json::from_value(line).unwrap();
     app.store
         .import_publications(
-            "test",
+            &gongkai_store::actor::Actor::system("test"),
             vec![(1, item)],
             chrono::NaiveDate::from_ymd_opt(2021, 12, 31).unwrap(),
         )
@@ -1222,7 +1227,12 @@ async fn feeds_sitemap_canonical_links_footer_and_validators() {
     let root = app.store.unit_by_code("py").await.unwrap().unwrap();
     for t in ["portal", "epidemic"] {
         app.store
-            .apply_column_template("test", root.id, None, t)
+            .apply_column_template(
+                &gongkai_store::actor::Actor::system("test"),
+                root.id,
+                None,
+                t,
+            )
             .await
             .unwrap();
     }
@@ -1232,7 +1242,7 @@ async fn feeds_sitemap_canonical_links_footer_and_validators() {
     });
     app.store
         .import_publications(
-            "test",
+            &gongkai_store::actor::Actor::system("test"),
             vec![(1, serde_json::from_value(line).unwrap())],
             chrono::NaiveDate::from_ymd_opt(2021, 12, 31).unwrap(),
         )

@@ -326,7 +326,12 @@ async fn a_flagged_attachment_can_be_removed_from_a_draft() {
     let unit = app.store.unit_by_code("py-zjj").await.unwrap().unwrap();
     let column = app
         .store
-        .apply_column_template("test", unit.id, None, "art20")
+        .apply_column_template(
+            &gongkai_store::actor::Actor::system("test"),
+            unit.id,
+            None,
+            "art20",
+        )
         .await
         .unwrap()[0]
         .id;

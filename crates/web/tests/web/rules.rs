@@ -97,7 +97,13 @@ async fn received_by_post(app: &App, days: u64, id_number: &str) -> i64 {
     };
     app.store
         .submit_application(
-            "staff:zjj-handler",
+            &gongkai_store::actor::Actor::staff(
+                &app.store
+                    .staff_by_username("zjj-handler")
+                    .await
+                    .unwrap()
+                    .unwrap(),
+            ),
             gongkai_core::application::Channel::Post,
             &input,
             Some(days_ago(days)),

@@ -9,7 +9,12 @@ use reqwest::StatusCode;
 async fn with_items(app: &crate::App) {
     let unit = app.store.unit_by_code("py-zjj").await.unwrap().unwrap();
     app.store
-        .apply_column_template("test", unit.id, None, "art20")
+        .apply_column_template(
+            &gongkai_store::actor::Actor::system("test"),
+            unit.id,
+            None,
+            "art20",
+        )
         .await
         .unwrap();
     let items: Vec<(usize, ImportItem)> = (0..25)
@@ -27,7 +32,11 @@ async fn with_items(app: &crate::App) {
         .collect();
     let s = app
         .store
-        .import_publications("test", items, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
+        .import_publications(
+            &gongkai_store::actor::Actor::system("test"),
+            items,
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(s.inserted, 25);
