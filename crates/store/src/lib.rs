@@ -32,6 +32,7 @@ pub mod release_scan;
 pub mod report;
 pub mod safe_html;
 pub mod staff;
+pub mod supervision;
 pub mod synthetic;
 pub mod testkit;
 pub mod units;

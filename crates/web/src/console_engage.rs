@@ -18,8 +18,11 @@ use gongkai_core::Role;
 use gongkai_core::access::Action;
 use gongkai_core::supervision::{Finding, Rule, vetoes};
 use gongkai_store::engagement::{
-    Consultation, ConsultationInput, Contribution, FILING_KINDS, InspectionRun, Interview,
-    InterviewInput, MediaAccount, Notice, PLATFORMS, Rectification, StoredFinding, Training,
+    Consultation, ConsultationInput, Contribution, Interview, InterviewInput,
+};
+use gongkai_store::supervision::{
+    FILING_KINDS, InspectionRun, MediaAccount, Notice, PLATFORMS, Rectification, StoredFinding,
+    Training,
 };
 use gongkai_store::units::Unit;
 use gongkai_store::{FieldError, StoreError};
