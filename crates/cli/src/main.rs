@@ -1158,7 +1158,7 @@ async fn report(
     table: &str,
     output: Option<PathBuf>,
 ) -> Outcome {
-    use gongkai_web::report_view;
+    use gongkai_web::report as report_view;
     let year: i32 = gongkai_core::report::parse_year(year)
         .ok_or_else(|| Failure(2, format!("年度“{year}”无效，应为四位数字，例如 2021")))?;
     if !matches!(format, "json" | "html" | "csv" | "docx" | "pdf") {
@@ -1184,9 +1184,9 @@ async fn report(
             .map_err(|m| Failure(2, m))?
             .into_bytes(),
         "docx" => {
-            gongkai_web::report_docs::docx(data, &built.sections).map_err(|m| Failure(2, m))?
+            gongkai_web::report::docs::docx(data, &built.sections).map_err(|m| Failure(2, m))?
         }
-        "pdf" => gongkai_web::report_docs::pdf(data, &built.sections)
+        "pdf" => gongkai_web::report::docs::pdf(data, &built.sections)
             .map_err(|e| Failure(2, e.to_string()))?,
         _ => {
             let site = store.root_unit().await?.map(|u| u.name).unwrap_or_default();

@@ -1,5 +1,12 @@
 //! gongkai-web: one port serves the public portal (`/`), the staff console (`/console`), the JSON
 //! API (`/api/v1`, described at `/api/openapi.json`) and `/healthz`.
+//!
+//! By audience: `portal/`, `console/`, `api/`, each with a file per area of work. Shared by all
+//! three, at this level: `error` (the refusal pages and bodies), `session` (who is logged in,
+//! CSRF), `posted` (form extractors), `view` (templates' common parts), `site` (today, the site's
+//! name), `limit` and `page_cache`, `hant` (the 繁體 view), `site_search` (the search index),
+//! `submitter` (the application writer). `report/` renders the annual report (HTML, DOCX, PDF,
+//! charts), `documents/` the DOCX writer and letters as files.
 
 use axum::Router;
 use axum::http::{HeaderValue, Request, header};
@@ -9,27 +16,17 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 mod api;
-mod api_apps;
-mod apply;
-mod charts;
 mod console;
-mod console_apps;
-mod console_engage;
-mod console_pub;
-pub(crate) mod console_reports;
-mod docx;
+mod documents;
 mod error;
 pub mod hant;
 mod limit;
 mod page_cache;
 mod portal;
-mod portal_engage;
-mod portal_pub;
-mod portal_search;
 mod posted;
-pub mod report_docs;
-pub mod report_view;
+pub mod report;
 mod session;
+mod site;
 pub mod site_search;
 mod submitter;
 mod view;
@@ -129,15 +126,7 @@ impl Default for WebConfig {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(portal::routes())
-        .merge(portal_pub::routes())
-        .merge(portal_engage::routes())
-        .merge(portal_search::routes())
-        .merge(apply::routes())
         .merge(console::routes())
-        .merge(console_apps::routes())
-        .merge(console_pub::routes())
-        .merge(console_engage::routes())
-        .merge(console_reports::routes())
         .merge(api::routes())
         .fallback(portal::not_found)
         .with_state(state)
@@ -210,7 +199,7 @@ async fn inspect_on_schedule(store: Store, hours: u64) {
         match store
             .run_inspection(
                 &gongkai_store::actor::Actor::system("system:schedule"),
-                apply::today(),
+                site::today(),
             )
             .await
         {

@@ -1,13 +1,15 @@
 //! A posted form as a list of fields and files, from `multipart/form-data` (forms with file
 //! inputs) or `application/x-www-form-urlencoded`. Repeated fields (check boxes) keep every
-//! value; files keep their field name, file name and bytes.
+//! value; files keep their field name, file name and bytes. And `ChForm`, a urlencoded form
+//! whose rejection is a page in Chinese.
 
 use crate::AppState;
-use crate::console::ChForm;
 use crate::error::AppError;
+use axum::Form;
 use axum::extract::multipart::MultipartError;
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{StatusCode, header};
+use serde::de::DeserializeOwned;
 
 pub struct Posted {
     pub fields: Vec<(String, String)>,
@@ -108,5 +110,25 @@ impl FromRequest<AppState> for Posted {
             }
         }
         Ok(posted)
+    }
+}
+
+/// A urlencoded form whose rejection is a Chinese 400 page rather than axum's plain text.
+pub struct ChForm<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for ChForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        Form::<T>::from_request(req, state)
+            .await
+            .map(|Form(t)| ChForm(t))
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::TooLarge("提交的内容过大，请删减后重新提交。".into())
+                } else {
+                    AppError::BadRequest(format!("表单内容无法识别，请从页面重新提交。（{e}）"))
+                }
+            })
     }
 }

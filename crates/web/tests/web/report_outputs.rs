@@ -5,7 +5,7 @@
 use gongkai_core::report::{TABLE3_COLUMNS, TABLE4_COLUMNS};
 use gongkai_store::Store;
 use gongkai_store::testkit;
-use gongkai_web::{report_docs, report_view};
+use gongkai_web::report::{self as report_view, docs as report_docs};
 use std::path::PathBuf;
 
 fn snapshot(name: &str, actual: &str) {

@@ -1,6 +1,8 @@
 //! The annual report as people read it: the open-data JSON, CSV of each table, and the HTML page
 //! with the official merged-cell layout. All from [`ReportData`], which is computed from records.
 
+pub(crate) mod charts;
+pub mod docs;
 use crate::view::render;
 use askama::Template;
 use axum::response::Response;
@@ -368,7 +370,7 @@ pub fn page(
 /// The charts of a report: answers by type, new applications by applicant, timeliness, and
 /// reviews and lawsuits by result.
 pub fn charts(r: &ReportData) -> Vec<String> {
-    use crate::charts::bars;
+    use crate::report::charts::bars;
     let mut by_type: Vec<(String, u64)> = Vec::new();
     for row in &r.table3.rows {
         if matches!(row.key, "new" | "carried_in" | "total" | "carried_out") {
@@ -504,4 +506,18 @@ pub async fn build(
         figures,
         sections,
     })
+}
+
+/// A year from the path: 2008 (the first year of disclosure reports) to last year.
+pub fn parse_year_path(s: &str) -> Result<i32, crate::error::AppError> {
+    use chrono::Datelike;
+    let last = crate::site::today().year() - 1;
+    s.parse::<i32>()
+        .ok()
+        .filter(|y| (2008..=last).contains(y))
+        .ok_or_else(|| {
+            crate::error::AppError::NotFound(format!(
+                "没有“{s}”年度的报告：年度报告按上一年度出具，范围为 2008–{last} 年。"
+            ))
+        })
 }

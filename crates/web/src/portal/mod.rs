@@ -1,8 +1,8 @@
 //! The public portal: home, each unit's 政府信息公开指南, the stylesheet, the Chinese 404.
 
 use crate::AppState;
-use crate::apply::site_name;
 use crate::error::AppError;
+use crate::site::site_name;
 use crate::view::{GuidePage, HomePage, UnitGroup, render};
 use axum::Router;
 use axum::extract::{Path, State};
@@ -11,8 +11,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use gongkai_core::UnitKind;
 
+mod apply;
+mod engagement;
+mod publications;
+pub(crate) mod search;
+
+/// Every public page: the home page, catalogs and publications, engagement, search, 依申请公开.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(publications::routes())
+        .merge(engagement::routes())
+        .merge(search::routes())
+        .merge(apply::routes())
         .route("/", get(home))
         .route("/units/{code}", get(guide))
         .route("/static/site.css", get(stylesheet))
@@ -121,7 +131,7 @@ async fn stylesheet() -> impl IntoResponse {
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../static/site.css"),
+        include_str!("../../static/site.css"),
     )
 }
 
@@ -144,27 +154,13 @@ async fn reports(State(state): State<AppState>) -> Result<Response, AppError> {
     }))
 }
 
-/// A year from the path: 2008 (the first year of disclosure reports) to last year.
-pub fn parse_report_year(s: &str) -> Result<i32, AppError> {
-    use chrono::Datelike;
-    let last = crate::apply::today().year() - 1;
-    s.parse::<i32>()
-        .ok()
-        .filter(|y| (2008..=last).contains(y))
-        .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "没有“{s}”年度的报告：年度报告按上一年度出具，范围为 2008–{last} 年。"
-            ))
-        })
-}
-
 async fn report_page(
     state: &AppState,
     year: &str,
     code: Option<&str>,
 ) -> Result<Response, AppError> {
-    use crate::report_view;
-    let year = parse_report_year(year)?;
+    use crate::report as report_view;
+    let year = crate::report::parse_year_path(year)?;
     let built = report_view::build(&state.store, year, code).await?;
     let versions = state
         .store
@@ -227,13 +223,13 @@ async fn report_file(
     code: Option<&str>,
     format: &str,
 ) -> Result<Response, AppError> {
-    use crate::report_view;
+    use crate::report as report_view;
     let pdf = match format {
         "docx" => false,
         "pdf" => true,
         _ => return Err(AppError::NotFound("年度报告可下载为 DOCX 或 PDF。".into())),
     };
-    let year = parse_report_year(year)?;
+    let year = crate::report::parse_year_path(year)?;
     let built = report_view::build(&state.store, year, code).await?;
     let versions = state
         .store
@@ -249,14 +245,14 @@ async fn report_file(
             let (data, sections) = (built.data.clone(), built.sections.clone());
             tokio::task::spawn_blocking(move || {
                 if pdf {
-                    crate::report_docs::pdf(&data, &sections).map_err(|e| match e {
+                    crate::report::docs::pdf(&data, &sections).map_err(|e| match e {
                         gongkai_pdf::PdfError::NoCjkFont => AppError::Unavailable(format!(
                             "暂时无法生成 PDF：{e}。可先下载 DOCX 版本。"
                         )),
                         other => AppError::Internal(other.to_string()),
                     })
                 } else {
-                    crate::report_docs::docx(&data, &sections).map_err(AppError::Internal)
+                    crate::report::docs::docx(&data, &sections).map_err(AppError::Internal)
                 }
             })
             .await

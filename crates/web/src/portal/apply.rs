@@ -2,13 +2,15 @@
 //! letters issued, personal data masked.
 
 use crate::AppState;
-use crate::console::ChForm;
+use crate::documents::letter::file_response;
 use crate::error::AppError;
+use crate::posted::ChForm;
 use crate::posted::Posted;
+use crate::site::{site_name, today};
 use crate::view::*;
 use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use gongkai_core::files::APPLICATION_LIMITS;
@@ -36,20 +38,6 @@ pub fn routes() -> Router<AppState> {
         .route("/apply/status", get(status_form).post(status))
         .route("/apply/letters/{id}", post(letter))
         .route("/apply/letters/{id}/{format}", post(letter_file))
-}
-
-/// Today in China (UTC+8), the date every deadline is reckoned on.
-pub fn today() -> chrono::NaiveDate {
-    gongkai_core::clock::today()
-}
-
-pub async fn site_name(state: &AppState) -> Result<String, AppError> {
-    Ok(state
-        .store
-        .root_unit()
-        .await?
-        .map(|u| u.name)
-        .unwrap_or_else(|| "政府信息公开".into()))
 }
 
 async fn apply_form(
@@ -313,43 +301,4 @@ async fn letter_file(
         Ok((letter, code)) => file_response(&letter, &code, &format).await,
         Err(page) => Ok(page),
     }
-}
-
-/// A letter in `format` (`docx` or `pdf`), laid out off the async threads.
-pub async fn file_response(
-    letter: &gongkai_store::applications::Letter,
-    code: &str,
-    format: &str,
-) -> Result<Response, AppError> {
-    let content_type = match format {
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "pdf" => "application/pdf",
-        _ => return Err(AppError::NotFound("文书可下载为 DOCX 或 PDF。".into())),
-    };
-    let (title, body, pdf) = (letter.title.clone(), letter.body.clone(), format == "pdf");
-    let bytes = tokio::task::spawn_blocking(move || {
-        if pdf {
-            gongkai_pdf::letter(&title, &body).map_err(|e| match e {
-                gongkai_pdf::PdfError::NoCjkFont => {
-                    AppError::Unavailable(format!("暂时无法生成 PDF：{e}。可先下载 DOCX 版本。"))
-                }
-                other => AppError::Internal(other.to_string()),
-            })
-        } else {
-            crate::docx::letter(&title, &body).map_err(AppError::Internal)
-        }
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{code}-{}.{format}\"", letter.id),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
 }

@@ -8,8 +8,8 @@
 
 use crate::AppState;
 use crate::api::{ApiError, ApiErrorBody, ApiPath, TAG_APPLY, TAG_HANDLE};
-use crate::apply::today;
 use crate::session::{SESSION_COOKIE, cookie, same_token};
+use crate::site::today;
 use axum::Json;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
 use axum::http::StatusCode;

@@ -1,37 +1,30 @@
-//! Search on the portal (`/search`) and as open data (`/api/v1/search`). Whatever is typed gets
-//! a normal answer: the query is text to look for, never syntax, and is shown escaped.
+//! Search on the portal (`/search`); the same reading of the query serves `/api/v1/search`.
+//! Whatever is typed gets a normal answer: the query is text to look for, never syntax, and is
+//! shown escaped.
 
 use crate::AppState;
-use crate::api::{ApiError, ApiErrorBody};
-use crate::apply::site_name;
 use crate::error::AppError;
+use crate::site::site_name;
 use crate::view::render;
 use askama::Template;
 use axum::Router;
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use gongkai_search::{FacetCount, Hit, Results, SearchQuery};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use utoipa::ToSchema;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/search", get(page))
 }
 
-/// `/api/v1/search` with its documentation (see [`crate::api::api_router`]).
-pub fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
-    utoipa_axum::router::OpenApiRouter::new().routes(utoipa_axum::routes!(api))
-}
-
-const PER_PAGE: usize = 10;
+pub(crate) const PER_PAGE: usize = 10;
 
 /// The parameters as typed; each is read leniently.
 #[derive(Deserialize, Default, Clone, Serialize)]
 #[serde(default)]
-struct Params {
+pub(crate) struct Params {
     q: String,
     unit: String,
     year: String,
@@ -43,12 +36,12 @@ struct Params {
 }
 
 impl Params {
-    fn from_raw(raw: Option<&str>) -> Params {
+    pub(crate) fn from_raw(raw: Option<&str>) -> Params {
         serde_urlencoded::from_str(raw.unwrap_or("")).unwrap_or_default()
     }
 
     /// The query, and a message when a parameter was not understood.
-    fn query(&self, per_page: usize) -> (SearchQuery, Option<String>) {
+    pub(crate) fn query(&self, per_page: usize) -> (SearchQuery, Option<String>) {
         let mut problem = None;
         let year = match self.year.trim() {
             "" => None,
@@ -138,7 +131,7 @@ struct SearchPage {
     pages: usize,
 }
 
-async fn unit_names(
+pub(crate) async fn unit_names(
     state: &AppState,
 ) -> Result<HashMap<String, String>, gongkai_store::StoreError> {
     Ok(state
@@ -150,7 +143,7 @@ async fn unit_names(
         .collect())
 }
 
-async fn run(state: &AppState, q: &SearchQuery) -> Result<Results, String> {
+pub(crate) async fn run(state: &AppState, q: &SearchQuery) -> Result<Results, String> {
     state.search.ready(&state.store).await;
     state.search.index().search(q).map_err(|e| {
         tracing::error!(error = %e, "search failed");
@@ -272,129 +265,4 @@ async fn page(
         page,
         pages,
     }))
-}
-
-/// A result of `/api/v1/search`.
-#[derive(Serialize, ToSchema)]
-pub struct SearchHit {
-    pub title: String,
-    /// The item's page on the portal (a path).
-    pub url: String,
-    /// 索引号
-    pub index_no: String,
-    /// 文号
-    pub doc_number: String,
-    /// The publishing unit's name.
-    pub unit: String,
-    pub unit_code: String,
-    /// YYYY-MM-DD
-    pub published: String,
-    /// A passage of the text: HTML-escaped, the words found in `<mark>`.
-    pub snippet: String,
-    /// Found by its 文号 or 索引号 typed whole.
-    pub exact: bool,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct SearchFacet {
-    /// The value to filter by (a unit's code, a year, a column's name, a genre).
-    pub value: String,
-    pub label: String,
-    pub count: u64,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct SearchFacets {
-    pub unit: Vec<SearchFacet>,
-    pub year: Vec<SearchFacet>,
-    pub column: Vec<SearchFacet>,
-    #[serde(rename = "type")]
-    pub genre: Vec<SearchFacet>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct SearchAnswer {
-    pub total: usize,
-    pub page: usize,
-    pub per_page: usize,
-    pub hits: Vec<SearchHit>,
-    pub facets: SearchFacets,
-    /// The query was cut to its first 100 characters / 8 terms.
-    pub truncated: bool,
-}
-
-/// Full-text search over published items.
-#[utoipa::path(get, path = "/api/v1/search",
-    params(
-        ("q" = Option<String>, Query, description = "检索词（可用空格分隔多个词，繁体亦可）"),
-        ("unit" = Option<String>, Query, description = "单位代码"),
-        ("year" = Option<String>, Query, description = "发布年份"),
-        ("column" = Option<String>, Query, description = "栏目名称"),
-        ("type" = Option<String>, Query, description = "体裁"),
-        ("sort" = Option<String>, Query, description = "date：按发布日期，新的在前；默认按相关度"),
-        ("page" = Option<String>, Query, description = "页码，从 1 开始"),
-        ("per_page" = Option<String>, Query, description = "每页条数，最多 50")),
-    tag = crate::api::TAG_SEARCH,
-    responses((status = 200, description = "命中的信息、摘要和分面统计", body = SearchAnswer),
-              (status = 400, description = "参数有误", body = ApiErrorBody),
-              (status = 503, description = "检索索引暂不可用", body = ApiErrorBody)))]
-pub(crate) async fn api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
-    let p = Params::from_raw(raw.as_deref());
-    let per_page =
-        serde_urlencoded::from_str::<HashMap<String, String>>(raw.as_deref().unwrap_or(""))
-            .ok()
-            .and_then(|m| m.get("per_page").and_then(|v| v.trim().parse().ok()))
-            .unwrap_or(PER_PAGE)
-            .clamp(1, gongkai_search::MAX_PER_PAGE);
-    let (q, problem) = p.query(per_page);
-    if let Some(m) = problem {
-        return ApiError(StatusCode::BAD_REQUEST, m).into_response();
-    }
-    let results = match run(&state, &q).await {
-        Ok(r) => r,
-        Err(m) => return ApiError(StatusCode::SERVICE_UNAVAILABLE, m).into_response(),
-    };
-    let names = match unit_names(&state).await {
-        Ok(n) => n,
-        Err(e) => return ApiError::from(e).into_response(),
-    };
-    let name = |code: &str| names.get(code).cloned().unwrap_or_else(|| code.to_string());
-    let facets = |v: &[FacetCount], label: &dyn Fn(&str) -> String| {
-        v.iter()
-            .map(|f| SearchFacet {
-                value: f.value.clone(),
-                label: label(&f.value),
-                count: f.count,
-            })
-            .collect()
-    };
-    let same = |v: &str| v.to_string();
-    axum::Json(SearchAnswer {
-        total: results.total,
-        page: q.page.clamp(1, gongkai_search::MAX_PAGE),
-        per_page,
-        hits: results
-            .hits
-            .iter()
-            .map(|h| SearchHit {
-                title: h.title.clone(),
-                url: format!("/publications/{}", h.id),
-                index_no: h.index_no.clone(),
-                doc_number: h.doc_number.clone(),
-                unit: name(&h.unit),
-                unit_code: h.unit.clone(),
-                published: h.published.to_string(),
-                snippet: h.snippet.clone(),
-                exact: h.exact,
-            })
-            .collect(),
-        facets: SearchFacets {
-            unit: facets(&results.facets.unit, &name),
-            year: facets(&results.facets.year, &same),
-            column: facets(&results.facets.column, &same),
-            genre: facets(&results.facets.genre, &same),
-        },
-        truncated: results.truncated,
-    })
-    .into_response()
 }

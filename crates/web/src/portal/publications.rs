@@ -3,8 +3,8 @@
 //! basic catalogs.
 
 use crate::AppState;
-use crate::apply::site_name;
 use crate::error::AppError;
+use crate::site::site_name;
 use crate::view::render;
 use askama::Template;
 use axum::Router;

@@ -3,9 +3,9 @@
 //! shown only after moderation, under a masked name, never with its contact details.
 
 use crate::AppState;
-use crate::apply::{site_name, today};
-use crate::console::ChForm;
 use crate::error::AppError;
+use crate::posted::ChForm;
+use crate::site::{site_name, today};
 use crate::view::{Errors, render};
 use askama::Template;
 use axum::Router;

@@ -1,5 +1,7 @@
 //! The JSON API under `/api/v1`, its OpenAPI document, and `/healthz`.
 
+pub(crate) mod applications;
+mod search;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -50,8 +52,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(workdays_count))
         .routes(routes!(report))
         .routes(routes!(healthz))
-        .merge(crate::api_apps::routes())
-        .merge(crate::portal_search::api_routes())
+        .merge(applications::routes())
+        .merge(search::api_routes())
 }
 
 pub fn routes() -> Router<AppState> {
@@ -324,10 +326,10 @@ async fn report(
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let year =
-        crate::portal::parse_report_year(&year).map_err(|e| ApiError(e.status(), e.to_string()))?;
+        crate::report::parse_year_path(&year).map_err(|e| ApiError(e.status(), e.to_string()))?;
     let unit = q.unit.as_deref().filter(|u| !u.is_empty());
     let data = state.store.report_data(year, unit).await?;
-    Ok(Json(crate::report_view::to_json(&data)))
+    Ok(Json(crate::report::to_json(&data)))
 }
 
 #[derive(Serialize, ToSchema)]

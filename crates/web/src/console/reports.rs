@@ -3,11 +3,11 @@
 //! new versions with a note), and the Art. 49 deadlines with each report's status.
 
 use crate::AppState;
-use crate::apply::{site_name, today};
 use crate::error::AppError;
 use crate::posted::Posted;
-use crate::report_view::{self, Built};
+use crate::report::{self as report_view, Built};
 use crate::session::CurrentStaff;
+use crate::site::{site_name, today};
 use crate::view::{Me, render};
 use askama::Template;
 use axum::Router;
@@ -167,13 +167,13 @@ async fn list(
         on_time.push((format!("{y}年"), rate));
     }
     let charts = vec![
-        crate::charts::bars(
+        crate::report::charts::bars(
             &format!("{year}年各单位收到申请（前20个单位）"),
             &by_unit,
             "件",
         ),
-        crate::charts::bars("历年收到申请（全区）", &received, "件"),
-        crate::charts::bars("历年按时办结率（全区，%）", &on_time, "%"),
+        crate::report::charts::bars("历年收到申请（全区）", &received, "件"),
+        crate::report::charts::bars("历年按时办结率（全区，%）", &on_time, "%"),
     ];
     Ok(render(&ListPage {
         me: Me::of(&me.0),
@@ -392,8 +392,8 @@ async fn act(
     let (data, sections) = (built.data.clone(), built.sections.clone());
     let (docx, pdf) = tokio::task::spawn_blocking(move || {
         (
-            crate::report_docs::docx(&data, &sections),
-            crate::report_docs::pdf(&data, &sections).ok(),
+            crate::report::docs::docx(&data, &sections),
+            crate::report::docs::pdf(&data, &sections).ok(),
         )
     })
     .await

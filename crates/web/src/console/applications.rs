@@ -4,10 +4,11 @@
 //! applicants' personal data.
 
 use crate::AppState;
-use crate::apply::{file_response, today};
-use crate::console::ChForm;
+use crate::documents::letter::file_response;
 use crate::error::AppError;
+use crate::posted::ChForm;
 use crate::session::CurrentStaff;
+use crate::site::today;
 use crate::view::*;
 use axum::Router;
 use axum::extract::{Path, Query, State};

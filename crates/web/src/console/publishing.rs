@@ -3,11 +3,11 @@
 //! figures of table 二, and the basic catalogs.
 
 use crate::AppState;
-use crate::apply::today;
-use crate::console::ChForm;
 use crate::error::AppError;
+use crate::posted::ChForm;
 use crate::posted::Posted;
 use crate::session::CurrentStaff;
+use crate::site::today;
 use crate::view::{Errors, Me, Options, options, render};
 use askama::Template;
 use axum::Router;

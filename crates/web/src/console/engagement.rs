@@ -2,11 +2,11 @@
 //! supervision (new-media registry, inspections, 通报 and 整改, training, service figures).
 
 use crate::AppState;
-use crate::apply::today;
-use crate::console::ChForm;
 use crate::error::AppError;
+use crate::posted::ChForm;
 use crate::posted::Posted;
 use crate::session::CurrentStaff;
+use crate::site::today;
 use crate::view::{Errors, Me, Options, render};
 use askama::Template;
 use axum::Router;

@@ -3,15 +3,16 @@
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::posted::ChForm;
 use crate::session::{
     CurrentStaff, LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie, safe_next, same_token, set_cookie,
 };
 use crate::view::*;
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::Router;
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use chrono::{Datelike, Utc};
 use gongkai_core::access::Action;
 use gongkai_core::calendar::parse_csv;
@@ -21,10 +22,20 @@ use gongkai_store::auth::{SESSION_HOURS, random_token};
 use gongkai_store::staff::StaffInput;
 use gongkai_store::units::UnitInput;
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 
+mod applications;
+mod engagement;
+mod publishing;
+pub(crate) mod reports;
+
+/// Every staff page: login, dashboard and the office's administration here, the areas of work
+/// in their own files.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(applications::routes())
+        .merge(publishing::routes())
+        .merge(engagement::routes())
+        .merge(reports::routes())
         .route("/console/login", get(login_page).post(login))
         .route("/console/logout", post(logout))
         .route("/console", get(dashboard))
@@ -36,26 +47,6 @@ pub fn routes() -> Router<AppState> {
         .route("/console/staff/{username}/active", post(set_active))
         .route("/console/calendar", get(calendar).post(import_calendar))
         .route("/console/audit", get(audit))
-}
-
-/// A urlencoded form whose rejection is a Chinese 400 page rather than axum's plain text.
-pub struct ChForm<T>(pub T);
-
-impl<T: DeserializeOwned + Send> FromRequest<AppState> for ChForm<T> {
-    type Rejection = AppError;
-
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
-        Form::<T>::from_request(req, state)
-            .await
-            .map(|Form(t)| ChForm(t))
-            .map_err(|e| {
-                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    AppError::TooLarge("提交的内容过大，请删减后重新提交。".into())
-                } else {
-                    AppError::BadRequest(format!("表单内容无法识别，请从页面重新提交。（{e}）"))
-                }
-            })
-    }
 }
 
 // ---- login ----
@@ -234,7 +225,7 @@ async fn dashboard(State(state): State<AppState>, me: CurrentStaff) -> Result<Re
         _ => "无".into(),
     };
     let mut warnings = Vec::new();
-    let today = crate::apply::today();
+    let today = crate::site::today();
     if !years.contains(&today.year()) {
         warnings.push(format!(
             "工作日历缺少今年（{}年）的节假日安排，期限无法计算。请在“工作日历”中导入。",
@@ -247,8 +238,8 @@ async fn dashboard(State(state): State<AppState>, me: CurrentStaff) -> Result<Re
         ));
     }
     // Art. 49: last year's reports, the ones due within a month or overdue.
-    let report_year = crate::apply::today().year() - 1;
-    let open_reports: Vec<String> = crate::console_reports::statuses(&state, &me, report_year)
+    let report_year = crate::site::today().year() - 1;
+    let open_reports: Vec<String> = crate::console::reports::statuses(&state, &me, report_year)
         .await?
         .into_iter()
         .filter(|r| !r.class.is_empty())
@@ -639,7 +630,7 @@ async fn calendar_page(
             }
         })
         .collect();
-    let selected = year.unwrap_or_else(|| crate::apply::today().year());
+    let selected = year.unwrap_or_else(|| crate::site::today().year());
     const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
     let days = cal
         .entries()
