@@ -82,26 +82,67 @@ impl AppState {
 
 /// Options of the web server (all documented in the README's configuration table).
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct WebConfig {
-    /// Mark cookies `Secure` (set when the site is served over HTTPS, as it must be in production).
+    /// Mark cookies Secure (set this when the site is served over HTTPS, as it must be in
+    /// production)
+    #[cfg_attr(feature = "cli", arg(long, env = "GONGKAI_SECURE_COOKIES"))]
     pub secure_cookies: bool,
-    /// Online applications accepted per client address per hour.
+    /// Online applications accepted per client address per hour
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GONGKAI_APPLICATIONS_PER_HOUR", default_value_t = 20)
+    )]
     pub applications_per_hour: usize,
-    /// Application status look-ups per client address per hour.
+    /// Application status look-ups per client address per hour
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GONGKAI_STATUS_LOOKUPS_PER_HOUR", default_value_t = 60)
+    )]
     pub status_lookups_per_hour: usize,
-    /// Opinions, interview questions and messages per client address per hour.
+    /// Opinions, interview questions and messages accepted per client address per hour
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GONGKAI_CONTRIBUTIONS_PER_HOUR", default_value_t = 20)
+    )]
     pub contributions_per_hour: usize,
-    /// Run the website inspection every this many hours (0: only on demand).
+    /// Run the website inspection at start and every N hours (0: only on demand)
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GONGKAI_INSPECT_EVERY_HOURS", default_value_t = 24)
+    )]
     pub inspect_every_hours: u64,
-    /// The site's public address (`https://www.panyu.gov.cn`), for canonical links, feeds and
-    /// the sitemap; empty: taken from each request's Host header.
+    /// The site's public address (https://www.panyu.gov.cn), for canonical links, feeds and
+    /// the sitemap; empty: taken from each request's Host header
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GONGKAI_PUBLIC_URL", default_value = "")
+    )]
     pub public_url: String,
-    /// 网站标识码, ICP备案号, 公安备案号 for the footer.
+    /// 网站标识码 shown in the footer
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GONGKAI_SITE_CODE", default_value = "")
+    )]
     pub site_code: String,
+    /// ICP备案号 shown in the footer
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GONGKAI_ICP_RECORD", default_value = "")
+    )]
     pub icp_record: String,
+    /// 公安备案号 shown in the footer
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GONGKAI_POLICE_RECORD", default_value = "")
+    )]
     pub police_record: String,
     /// Keep rendered public pages this many seconds (0: never); any change made through the
-    /// server empties the cache at once.
+    /// server empties the cache at once
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GONGKAI_PAGE_CACHE_SECONDS", default_value_t = 2)
+    )]
     pub page_cache_seconds: u64,
 }
 
