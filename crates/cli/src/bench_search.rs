@@ -252,22 +252,25 @@ pub async fn run(corpus: &Path, large: bool) -> Outcome {
     // Storage and indexing side by side, as `gongkai import publications` runs them (in its
     // batches).
     let (stored, indexed) = index
-        .follow_while(&store, async {
-            let mut items = items.into_iter().peekable();
-            while items.peek().is_some() {
-                let batch: Vec<_> = items.by_ref().take(crate::IMPORT_BATCH).collect();
-                let s = store
-                    .import_publications(&Actor::system("bench"), batch, today)
-                    .await?;
-                if let Some(e) = s.errors.first() {
-                    return Err(Failure(
-                        2,
-                        format!("导入失败：第 {} 行 {}：{}", e.line, e.field, e.message),
-                    ));
+        .follow_while(
+            &gongkai_web::site_search::StoreSource(store.clone()),
+            async {
+                let mut items = items.into_iter().peekable();
+                while items.peek().is_some() {
+                    let batch: Vec<_> = items.by_ref().take(crate::IMPORT_BATCH).collect();
+                    let s = store
+                        .import_publications(&Actor::system("bench"), batch, today)
+                        .await?;
+                    if let Some(e) = s.errors.first() {
+                        return Err(Failure(
+                            2,
+                            format!("导入失败：第 {} 行 {}：{}", e.line, e.field, e.message),
+                        ));
+                    }
                 }
-            }
-            Ok(t0.elapsed())
-        })
+                Ok(t0.elapsed())
+            },
+        )
         .await;
     let stored = stored?;
     indexed.map_err(|e| Failure(2, e.to_string()))?;

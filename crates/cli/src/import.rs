@@ -116,7 +116,12 @@ pub(super) async fn import_publications(
     match &index {
         Some(index) => {
             let was_empty = index.is_empty();
-            let (stored, indexed) = index.follow_while(&store, import).await;
+            let (stored, indexed) = index
+                .follow_while(
+                    &gongkai_web::site_search::StoreSource(store.clone()),
+                    import,
+                )
+                .await;
             stored?;
             match indexed.and_then(|n| {
                 if was_empty && n > 0 {

@@ -40,11 +40,14 @@ pub(super) async fn reindex(db: &DbArgs, dir: &std::path::Path) -> Outcome {
     let started = std::time::Instant::now();
     let tty = std::io::stderr().is_terminal();
     let read = index
-        .rebuild(&store, &|n| {
-            if tty {
-                progress_of(n as usize, total.max(0) as usize, "条");
-            }
-        })
+        .rebuild(
+            &gongkai_web::site_search::StoreSource(store.clone()),
+            &|n| {
+                if tty {
+                    progress_of(n as usize, total.max(0) as usize, "条");
+                }
+            },
+        )
         .await
         .map_err(|e| Failure(2, e.to_string()))?;
     if tty {

@@ -7,7 +7,7 @@
 //! looked up exactly and come first.
 //!
 //! The index is derived data. It remembers, in its commit payload, the newest change it has
-//! seen; [`Search::sync`] brings it up to date from the store, and a missing or unreadable
+//! seen; [`Search::sync`] brings it up to date from its [`Source`] (the store, for the server), and a missing or unreadable
 //! index is rebuilt from the store instead of stopping anything.
 //!
 //! Here: the schema, opening and writing the index. Beside it: `query` (answering a query),
@@ -17,8 +17,6 @@
 pub mod text;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use gongkai_store::Store;
-use gongkai_store::publishing::IndexRow;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -38,8 +36,10 @@ use tantivy::{
 
 mod facets;
 mod query;
+mod source;
 mod sync;
 use facets::*;
+pub use source::{MemorySource, Source, SourceError, SourceItem};
 pub use text::fold;
 
 /// Longest query, in characters, that is searched; the rest is cut off and the page says so.
@@ -81,11 +81,17 @@ pub enum SearchError {
         "检索索引正被另一个 gongkai 进程使用（{0}）。请先停止该服务，或让运行中的服务自行同步。"
     )]
     Locked(String),
-    #[error(transparent)]
-    Store(#[from] gongkai_store::StoreError),
+    #[error("无法读取要检索的信息：{0}")]
+    Source(String),
 }
 
 pub type Result<T> = std::result::Result<T, SearchError>;
+
+impl From<SourceError> for SearchError {
+    fn from(e: SourceError) -> Self {
+        SearchError::Source(e.0)
+    }
+}
 
 /// One item as the index takes it.
 #[derive(Debug, Clone)]
@@ -531,7 +537,7 @@ fn from_date_key(k: u64) -> Option<NaiveDate> {
 
 /// A stored item as the index takes it; `Err(id)` when it is not (or no longer) public.
 fn doc_of(
-    r: IndexRow,
+    r: SourceItem,
     units: &HashMap<i64, String>,
     columns: &mut HashMap<i64, Vec<String>>,
 ) -> std::result::Result<SearchDoc, i64> {

@@ -1,4 +1,4 @@
-//! Keeping the index up to date with the store: the watermark kept in the commit payload,
+//! Keeping the index up to date with its source (the store, for the server): the watermark kept in the commit payload,
 //! `sync` from it, `follow` (publishes as they commit, for bulk imports), and `rebuild`.
 
 use super::*;
@@ -10,7 +10,7 @@ impl Search {
     ///
     /// Items changed shortly before the watermark are read again when their number has
     /// changed since the last sync (a writer that committed late with an earlier time).
-    pub async fn sync(&self, store: &Store, progress: &(dyn Fn(u64) + Sync)) -> Result<u64> {
+    pub async fn sync(&self, store: &impl Source, progress: &(dyn Fn(u64) + Sync)) -> Result<u64> {
         self.follow(store, progress, &|| false).await
     }
 
@@ -19,7 +19,7 @@ impl Search {
     /// indexed as they are stored, one commit at the end.
     pub async fn follow(
         &self,
-        store: &Store,
+        store: &impl Source,
         progress: &(dyn Fn(u64) + Sync),
         writing: &(dyn Fn() -> bool + Sync),
     ) -> Result<u64> {
@@ -27,9 +27,7 @@ impl Search {
         let mark = self.mark();
         let mut cursor = match mark {
             Some(m) => {
-                let behind = store
-                    .publications_changed_between(m.at - overlap, m.at)
-                    .await?;
+                let behind = store.changed_between(m.at - overlap, m.at).await?;
                 Some(if behind == m.window {
                     (m.at, m.id)
                 } else {
@@ -38,12 +36,7 @@ impl Search {
             }
             None => None,
         };
-        let units: HashMap<i64, String> = store
-            .units()
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.code))
-            .collect();
+        let units: HashMap<i64, String> = store.unit_codes().await?;
         let mut newest = mark.map(|m| (m.at, m.id));
         let mut read = 0u64;
         // Filling an empty index: no item is there to replace, except one changed again while
@@ -60,7 +53,7 @@ impl Search {
         // Whether the writer was still at work before the last read: an empty read ends the
         // sync only when it was not (its last items are then in that read).
         let mut more = writing();
-        let mut rows = store.publications_for_index(cursor, SYNC_BATCH).await?;
+        let mut rows = store.changed_after(cursor, SYNC_BATCH).await?;
         loop {
             let Some(last) = rows.last() else {
                 if !more {
@@ -68,18 +61,18 @@ impl Search {
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;
                 more = writing();
-                rows = store.publications_for_index(cursor, SYNC_BATCH).await?;
+                rows = store.changed_after(cursor, SYNC_BATCH).await?;
                 continue;
             };
             cursor = Some((last.updated_at, last.id));
             newest = newest.max(Some((last.updated_at, last.id)));
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-            let mut columns = store.column_names_of(&ids).await?;
+            let mut columns = store.column_names(&ids).await?;
             // Read the next batch while this one is prepared and handed to the index.
             more = writing();
             let next = tokio::spawn({
                 let store = store.clone();
-                async move { store.publications_for_index(cursor, SYNC_BATCH).await }
+                async move { store.changed_after(cursor, SYNC_BATCH).await }
             });
             let mut this = || {
                 let mut docs = Vec::new();
@@ -112,7 +105,7 @@ impl Search {
                 Some((at, id)) => Some(Mark {
                     at,
                     id,
-                    window: store.publications_changed_between(at - overlap, at).await?,
+                    window: store.changed_between(at - overlap, at).await?,
                 }),
                 None => None,
             };
@@ -128,7 +121,7 @@ impl Search {
     /// either way, and the next sync takes them up).
     pub async fn follow_while<T>(
         self: &std::sync::Arc<Self>,
-        store: &Store,
+        store: &impl Source,
         write: impl std::future::Future<Output = T>,
     ) -> (T, Result<u64>) {
         use std::sync::atomic::{AtomicBool, Ordering};
@@ -151,8 +144,12 @@ impl Search {
         (written, followed)
     }
 
-    /// Empty the index and fill it again from the store, then compact it.
-    pub async fn rebuild(&self, store: &Store, progress: &(dyn Fn(u64) + Sync)) -> Result<u64> {
+    /// Empty the index and fill it again from its source, then compact it.
+    pub async fn rebuild(
+        &self,
+        store: &impl Source,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<u64> {
         self.clear()?;
         let n = self.sync(store, progress).await?;
         self.compact()?;

@@ -1,12 +1,73 @@
-//! Search against a real store (SQLite, or PostgreSQL with GONGKAI_TEST_DATABASE_URL): what a
+//! Search against a real store (SQLite, or PostgreSQL with GONGKAI_TEST_DATABASE_URL), read
+//! through the `Source` trait as the server reads it, and against items held in memory: what a
 //! person typing into the portal's search box would notice.
 
 use chrono::NaiveDate;
-use gongkai_search::{Opened, Search, SearchQuery};
+use gongkai_search::{MemorySource, Opened, Search, SearchQuery, Source, SourceError, SourceItem};
 use gongkai_store::Store;
 use gongkai_store::actor::Actor;
 use gongkai_store::publishing::ImportItem;
 use gongkai_store::testkit::{self, TestDb};
+use std::collections::HashMap;
+
+/// The store as the index reads it (the server's own adapter is in gongkai-web, which depends
+/// on this crate).
+#[derive(Clone)]
+struct Records(Store);
+
+fn failed(e: gongkai_store::StoreError) -> SourceError {
+    SourceError(e.to_string())
+}
+
+impl Source for Records {
+    async fn changed_after(
+        &self,
+        after: Option<(chrono::DateTime<chrono::Utc>, i64)>,
+        limit: i64,
+    ) -> Result<Vec<SourceItem>, SourceError> {
+        let rows = self
+            .0
+            .publications_for_index(after, limit)
+            .await
+            .map_err(failed)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| SourceItem {
+                id: r.id,
+                unit_id: r.unit_id,
+                status: r.status,
+                title: r.title,
+                summary: r.summary,
+                body: r.body,
+                index_no: r.index_no,
+                doc_number: r.doc_number,
+                genre: r.genre,
+                published_on: r.published_on,
+                updated_at: r.updated_at,
+            })
+            .collect())
+    }
+
+    async fn changed_between(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+    ) -> Result<i64, SourceError> {
+        self.0
+            .publications_changed_between(from, to)
+            .await
+            .map_err(failed)
+    }
+
+    async fn column_names(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>, SourceError> {
+        self.0.column_names_of(ids).await.map_err(failed)
+    }
+
+    async fn unit_codes(&self) -> Result<HashMap<i64, String>, SourceError> {
+        let units = self.0.units().await.map_err(failed)?;
+        Ok(units.into_iter().map(|u| (u.id, u.code)).collect())
+    }
+}
 
 async fn district() -> (TestDb, Store) {
     let db = testkit::fresh().await.expect("a fresh test database");
@@ -113,7 +174,7 @@ async fn finds_every_item_that_contains_the_words_however_jieba_cuts_them() {
     let (_db, store) = district().await;
     sample(&store).await;
     let s = Search::in_memory().unwrap();
-    let read = s.sync(&store, &|_| {}).await.unwrap();
+    let read = s.sync(&Records(store.clone()), &|_| {}).await.unwrap();
     assert_eq!(read, 4);
     let found = titles(&s, &query("工作日"));
     assert_eq!(found.len(), 2, "{found:?}");
@@ -140,7 +201,7 @@ async fn a_document_number_or_index_number_finds_its_item_first() {
     let (_db, store) = district().await;
     sample(&store).await;
     let s = Search::in_memory().unwrap();
-    s.sync(&store, &|_| {}).await.unwrap();
+    s.sync(&Records(store.clone()), &|_| {}).await.unwrap();
     let r = s.search(&query("番府〔2021〕12号")).unwrap();
     assert_eq!(r.hits[0].title, "工作日安排");
     assert!(r.hits[0].exact);
@@ -156,7 +217,7 @@ async fn facets_count_and_filter() {
     let (_db, store) = district().await;
     sample(&store).await;
     let s = Search::in_memory().unwrap();
-    s.sync(&store, &|_| {}).await.unwrap();
+    s.sync(&Records(store.clone()), &|_| {}).await.unwrap();
     let r = s.search(&query("工作日")).unwrap();
     assert_eq!(r.total, 2);
     let years = year_counts(&r);
@@ -193,7 +254,7 @@ async fn withdrawn_items_leave_the_index_and_new_ones_join_it() {
     let (_db, store) = district().await;
     sample(&store).await;
     let s = Search::in_memory().unwrap();
-    s.sync(&store, &|_| {}).await.unwrap();
+    s.sync(&Records(store.clone()), &|_| {}).await.unwrap();
     let first_mark = s.watermark().unwrap();
     let editor = store
         .staff_by_username("zjj-editor")
@@ -210,12 +271,12 @@ async fn withdrawn_items_leave_the_index_and_new_ones_join_it() {
         vec![item("A/5", "食品安全抽检结果", "", "2021-08-01", "")],
     )
     .await;
-    s.sync(&store, &|_| {}).await.unwrap();
+    s.sync(&Records(store.clone()), &|_| {}).await.unwrap();
     assert_eq!(titles(&s, &query("食品安全")), ["食品安全抽检结果"]);
     assert!(s.watermark().unwrap() > first_mark);
     assert_eq!(s.len(), 4);
     // Nothing changed: a sync reads nothing.
-    assert_eq!(s.sync(&store, &|_| {}).await.unwrap(), 0);
+    assert_eq!(s.sync(&Records(store.clone()), &|_| {}).await.unwrap(), 0);
     assert_eq!(s.len(), 4);
 }
 
@@ -228,7 +289,7 @@ async fn an_unreadable_index_is_set_aside_and_rebuilt() {
     {
         let (s, opened) = Search::open(&path).unwrap();
         assert_eq!(opened, Opened::Created);
-        s.sync(&store, &|_| {}).await.unwrap();
+        s.sync(&Records(store.clone()), &|_| {}).await.unwrap();
         assert_eq!(s.len(), 4);
         // A second process cannot write beside it.
         assert!(matches!(
@@ -244,7 +305,7 @@ async fn an_unreadable_index_is_set_aside_and_rebuilt() {
     let (s, opened) = Search::open(&path).unwrap();
     assert!(matches!(opened, Opened::Replaced(_)), "{opened:?}");
     assert!(s.is_empty());
-    s.sync(&store, &|_| {}).await.unwrap();
+    s.sync(&Records(store.clone()), &|_| {}).await.unwrap();
     assert_eq!(s.len(), 4);
 }
 
@@ -253,7 +314,7 @@ async fn odd_queries_are_searched_as_text() {
     let (_db, store) = district().await;
     sample(&store).await;
     let s = Search::in_memory().unwrap();
-    s.sync(&store, &|_| {}).await.unwrap();
+    s.sync(&Records(store.clone()), &|_| {}).await.unwrap();
     for q in [
         "<script>alert(1)</script>",
         "\"(*:[]^~",
@@ -297,7 +358,7 @@ async fn an_index_in_several_segments_counts_every_match_once() {
             .collect(),
     )
     .await;
-    s.sync(&store, &|_| {}).await.unwrap();
+    s.sync(&Records(store.clone()), &|_| {}).await.unwrap();
     import(
         &store,
         (0..2)
@@ -313,7 +374,7 @@ async fn an_index_in_several_segments_counts_every_match_once() {
             .collect(),
     )
     .await;
-    s.sync(&store, &|_| {}).await.unwrap();
+    s.sync(&Records(store.clone()), &|_| {}).await.unwrap();
     let r = s.search(&query("工作日")).unwrap();
     assert_eq!(r.total, 5);
     let years = year_counts(&r);
@@ -329,7 +390,7 @@ async fn an_import_is_indexed_while_it_is_being_stored() {
     // Five batches with pauses between them: the index reaches the newest item several times
     // before the import is over, and must wait for the rest instead of stopping there.
     let (_, read) = s
-        .follow_while(&store, async {
+        .follow_while(&Records(store.clone()), async {
             for b in 0..5 {
                 let batch = (0..10)
                     .map(|i| {
@@ -351,5 +412,56 @@ async fn an_import_is_indexed_while_it_is_being_stored() {
     assert_eq!(s.len(), 50);
     assert_eq!(s.search(&query("第4批")).unwrap().total, 10);
     // What a later sync finds: nothing left behind.
-    assert_eq!(s.sync(&store, &|_| {}).await.unwrap(), 0);
+    assert_eq!(s.sync(&Records(store.clone()), &|_| {}).await.unwrap(), 0);
+}
+
+/// Ranking needs no database: items from memory are found and ordered as the store's are, and
+/// an item taken off the portal leaves the index at the next sync.
+#[tokio::test]
+async fn items_from_memory_are_ranked_and_withdrawn_without_a_database() {
+    let source = MemorySource::default();
+    source.unit(1, "py-zjj");
+    let at = |h: u32| {
+        chrono::NaiveDate::from_ymd_opt(2021, 3, 1)
+            .unwrap()
+            .and_hms_opt(h, 0, 0)
+            .unwrap()
+            .and_utc()
+    };
+    let item = |id: i64, title: &str, body: &str, h: u32| SourceItem {
+        id,
+        unit_id: 1,
+        status: "published".into(),
+        title: title.into(),
+        summary: String::new(),
+        body: body.into(),
+        index_no: format!("M/{id}"),
+        doc_number: String::new(),
+        genre: "notice".into(),
+        published_on: NaiveDate::from_ymd_opt(2021, 3, 1),
+        updated_at: at(h),
+    };
+    source.put(
+        item(1, "工作日安排", "<p>节假日调整。</p>", 1),
+        &["法规文件"],
+    );
+    source.put(
+        item(2, "关于办理期限的通知", "<p>五个工作日内办结。</p>", 2),
+        &["法规文件"],
+    );
+    source.put(item(3, "食品安全", "<p>监管。</p>", 3), &[]);
+    let s = Search::in_memory().unwrap();
+    assert_eq!(s.sync(&source, &|_| {}).await.unwrap(), 3);
+    assert_eq!(
+        titles(&s, &query("工作日")),
+        ["工作日安排", "关于办理期限的通知"]
+    );
+    let r = s.search(&query("工作日")).unwrap();
+    assert_eq!(r.facets.unit[0].value, "py-zjj");
+    // Withdrawn: out of the index at the next sync.
+    let mut gone = item(1, "工作日安排", "<p>节假日调整。</p>", 4);
+    gone.status = "withdrawn".into();
+    source.put(gone, &[]);
+    assert_eq!(s.sync(&source, &|_| {}).await.unwrap(), 1);
+    assert_eq!(titles(&s, &query("工作日")), ["关于办理期限的通知"]);
 }

@@ -1,9 +1,11 @@
 //! The site's search index as the server keeps it: one writer, brought up to date from the
 //! store after each publish or withdrawal, at start, and every minute (for items imported by
-//! the command line or written by another server on the same PostgreSQL database).
+//! the command line or written by another server on the same PostgreSQL database). And the
+//! store as the index's source of items.
 
-use gongkai_search::Search;
+use gongkai_search::{Search, Source, SourceError, SourceItem};
 use gongkai_store::Store;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -55,7 +57,8 @@ impl SiteSearch {
             // An empty index is filled without merging its segments as they come: merged once
             // at the end, as `gongkai reindex` does.
             let empty = inner.index.is_empty();
-            let read = handle.block_on(async { inner.index.sync(&store, &|_| {}).await })?;
+            let source = StoreSource(store);
+            let read = handle.block_on(async { inner.index.sync(&source, &|_| {}).await })?;
             if empty && read > 0 {
                 inner.index.compact()?;
             }
@@ -90,5 +93,63 @@ impl SiteSearch {
             every.tick().await;
             self.refresh(&store).await;
         }
+    }
+}
+
+/// The store as the search index reads it (the server's index, `gongkai reindex`, imports).
+#[derive(Clone)]
+pub struct StoreSource(pub Store);
+
+fn source_error(e: gongkai_store::StoreError) -> SourceError {
+    SourceError(e.to_string())
+}
+
+impl Source for StoreSource {
+    async fn changed_after(
+        &self,
+        after: Option<(chrono::DateTime<chrono::Utc>, i64)>,
+        limit: i64,
+    ) -> Result<Vec<SourceItem>, SourceError> {
+        let rows = self
+            .0
+            .publications_for_index(after, limit)
+            .await
+            .map_err(source_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| SourceItem {
+                id: r.id,
+                unit_id: r.unit_id,
+                status: r.status,
+                title: r.title,
+                summary: r.summary,
+                body: r.body,
+                index_no: r.index_no,
+                doc_number: r.doc_number,
+                genre: r.genre,
+                published_on: r.published_on,
+                updated_at: r.updated_at,
+            })
+            .collect())
+    }
+
+    async fn changed_between(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+    ) -> Result<i64, SourceError> {
+        self.0
+            .publications_changed_between(from, to)
+            .await
+            .map_err(source_error)
+    }
+
+    async fn column_names(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<String>>, SourceError> {
+        self.0.column_names_of(ids).await.map_err(source_error)
+    }
+
+    async fn unit_codes(&self) -> Result<HashMap<i64, String>, SourceError> {
+        let units = self.0.units().await.map_err(source_error)?;
+        Ok(units.into_iter().map(|u| (u.id, u.code)).collect())
     }
 }
