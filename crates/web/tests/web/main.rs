@@ -9,6 +9,7 @@ mod report_outputs;
 mod rules;
 mod rules_random;
 mod search;
+mod search_index;
 
 use gongkai_store::Store;
 use gongkai_store::demo::DemoAccount;

@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 use super::*;
+use axum::extract::rejection::JsonRejection;
 
 /// A staff member by console session; 401 JSON without one.
 pub struct ApiStaff(Session);
@@ -175,26 +176,27 @@ pub async fn add_event(
     State(state): State<AppState>,
     me: ApiStaff,
     ApiPath(id): ApiPath<i64>,
-    body: Result<Json<Event>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let (actor, app) = match acting_on(&state, &me, id).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    body: Result<Json<Event>, JsonRejection>,
+) -> Result<Response, Response> {
+    let (actor, app) = acting_on(&state, &me, id).await?;
     let Ok(Json(event)) = body else {
-        return store_error(StoreError::invalid(
+        return Err(store_error(StoreError::invalid(
             "kind",
             "办理事项无法识别：应为 {\"kind\": …, \"on\": \"YYYY-MM-DD\", …}",
-        ));
+        )));
     };
-    match state
+    state
         .store
         .record_event(&actor, app.id, event, today())
         .await
-    {
-        Ok(_) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => store_error(e),
-    }
+        .map_err(store_error)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The body as JSON, or a 400 saying what was expected.
+fn json_body<B>(body: Result<Json<B>, JsonRejection>, expected: &str) -> Result<B, Response> {
+    body.map(|Json(b)| b)
+        .map_err(|_| error(StatusCode::BAD_REQUEST, expected))
 }
 
 fn refuse(message: String) -> Response {
@@ -278,22 +280,14 @@ pub async fn answer(
     State(state): State<AppState>,
     me: ApiStaff,
     ApiPath(id): ApiPath<i64>,
-    body: Result<Json<AnswerBody>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let (actor, app) = match acting_on(&state, &me, id).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let Ok(Json(b)) = body else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "请求内容应为 JSON：{\"outcome\": …, \"on\": \"YYYY-MM-DD\"}",
-        );
-    };
-    let on = match date_of(&b.on, "on") {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
+    body: Result<Json<AnswerBody>, JsonRejection>,
+) -> Result<Response, Response> {
+    let (actor, app) = acting_on(&state, &me, id).await?;
+    let b = json_body(
+        body,
+        "请求内容应为 JSON：{\"outcome\": …, \"on\": \"YYYY-MM-DD\"}",
+    )?;
+    let on = date_of(&b.on, "on")?;
     let a = AnswerInput {
         outcome: b.outcome,
         on,
@@ -301,16 +295,15 @@ pub async fn answer(
         body: b.body,
         override_reason: b.override_reason,
     };
-    match state.store.answer(&actor, app.id, &a, today()).await {
-        Ok(letter) => (
-            StatusCode::CREATED,
-            Json(Issued {
-                letter_id: letter.id,
-            }),
-        )
-            .into_response(),
-        Err(e) => store_error(e),
-    }
+    let letter = state
+        .store
+        .answer(&actor, app.id, &a, today())
+        .await
+        .map_err(store_error)?;
+    let issued = Issued {
+        letter_id: letter.id,
+    };
+    Ok((StatusCode::CREATED, Json(issued)).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -334,43 +327,34 @@ pub async fn transfer(
     State(state): State<AppState>,
     me: ApiStaff,
     ApiPath(id): ApiPath<i64>,
-    body: Result<Json<TransferBody>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let (actor, app) = match acting_on(&state, &me, id).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let Ok(Json(b)) = body else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "请求内容应为 JSON：{\"to_unit\": …, \"on\": …}",
-        );
-    };
-    let on = match date_of(&b.on, "on") {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    match state
-        .store
-        .transfer_application(&actor, app.id, &b.to_unit, on, today())
-        .await
-    {
-        Ok(new) => (
-            StatusCode::CREATED,
-            Json(WorkItem {
-                id: new.id,
-                tracking_code: new.tracking_code,
-                unit: new.unit_code,
-                applicant_type: new.applicant_type,
-                channel: new.channel,
-                stage: "办理中".into(),
-                received_on: Some(on.to_string()),
-                due: None,
-            }),
-        )
-            .into_response(),
-        Err(e) => store_error(e),
-    }
+    body: Result<Json<TransferBody>, JsonRejection>,
+) -> Result<Response, Response> {
+    let (actor, app) = acting_on(&state, &me, id).await?;
+    let b = json_body(body, "请求内容应为 JSON：{\"to_unit\": …, \"on\": …}")?;
+    let on = date_of(&b.on, "on")?;
+    Ok(
+        match state
+            .store
+            .transfer_application(&actor, app.id, &b.to_unit, on, today())
+            .await
+        {
+            Ok(new) => (
+                StatusCode::CREATED,
+                Json(WorkItem {
+                    id: new.id,
+                    tracking_code: new.tracking_code,
+                    unit: new.unit_code,
+                    applicant_type: new.applicant_type,
+                    channel: new.channel,
+                    stage: "办理中".into(),
+                    received_on: Some(on.to_string()),
+                    due: None,
+                }),
+            )
+                .into_response(),
+            Err(e) => store_error(e),
+        },
+    )
 }
 
 #[derive(Serialize, ToSchema)]
@@ -406,29 +390,17 @@ pub async fn add_case(
     State(state): State<AppState>,
     me: ApiStaff,
     ApiPath(id): ApiPath<i64>,
-    body: Result<Json<CaseBody>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let (actor, app) = match acting_on(&state, &me, id).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let Ok(Json(b)) = body else {
-        return error(StatusCode::BAD_REQUEST, "请求内容应为 JSON");
-    };
-    let filed_on = match date_of(&b.filed_on, "filed_on") {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let result_on = match b
+    body: Result<Json<CaseBody>, JsonRejection>,
+) -> Result<Response, Response> {
+    let (actor, app) = acting_on(&state, &me, id).await?;
+    let b = json_body(body, "请求内容应为 JSON")?;
+    let filed_on = date_of(&b.filed_on, "filed_on")?;
+    let result_on = b
         .result_on
         .as_deref()
         .filter(|s| !s.is_empty())
         .map(|s| date_of(s, "result_on"))
-        .transpose()
-    {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
+        .transpose()?;
     let case = gongkai_store::applications::NewCase {
         kind: b.kind,
         filed_on,
@@ -436,10 +408,12 @@ pub async fn add_case(
         result_on,
         note: b.note,
     };
-    match state.store.add_case(&actor, app.id, &case, today()).await {
-        Ok(c) => (StatusCode::CREATED, Json(CaseCreated { id: c.id })).into_response(),
-        Err(e) => store_error(e),
-    }
+    let c = state
+        .store
+        .add_case(&actor, app.id, &case, today())
+        .await
+        .map_err(store_error)?;
+    Ok((StatusCode::CREATED, Json(CaseCreated { id: c.id })).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -464,44 +438,25 @@ pub struct RegisterBody {
 pub async fn register(
     State(state): State<AppState>,
     me: ApiStaff,
-    body: Result<Json<RegisterBody>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let actor = match actor_of(&me) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let Ok(Json(b)) = body else {
-        return error(StatusCode::BAD_REQUEST, "请求内容应为 JSON");
-    };
+    body: Result<Json<RegisterBody>, JsonRejection>,
+) -> Result<Response, Response> {
+    let actor = actor_of(&me)?;
+    let b = json_body(body, "请求内容应为 JSON")?;
     let Some(channel) = Channel::parse(&b.channel).filter(|c| *c != Channel::Online) else {
-        return refuse("channel 应为 in_person、post、fax 或 email".into());
+        return Err(refuse("channel 应为 in_person、post、fax 或 email".into()));
     };
-    let received = match date_of(&b.received_on, "received_on") {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    match state.store.unit_by_code(b.input.unit_code.trim()).await {
-        Ok(Some(u)) if !me.0.staff.sees_unit(u.id) => {
-            return error(StatusCode::FORBIDDEN, "只能登记本单位收到的申请");
-        }
-        Err(e) => return store_error(e),
-        _ => {}
-    }
-    match state
+    let received = date_of(&b.received_on, "received_on")?;
+    // The command refuses another unit's application (403).
+    let s = state
         .store
         .submit_application(&actor, channel, &b.input, Some(received), None, today())
         .await
-    {
-        Ok(s) => (
-            StatusCode::CREATED,
-            Json(Submitted {
-                tracking_code: s.application.tracking_code,
-                password: s.password,
-                unit: s.application.unit_name,
-                duplicate: false,
-            }),
-        )
-            .into_response(),
-        Err(e) => store_error(e),
-    }
+        .map_err(store_error)?;
+    let submitted = Submitted {
+        tracking_code: s.application.tracking_code,
+        password: s.password,
+        unit: s.application.unit_name,
+        duplicate: false,
+    };
+    Ok((StatusCode::CREATED, Json(submitted)).into_response())
 }
