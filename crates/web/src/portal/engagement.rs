@@ -90,6 +90,39 @@ async fn announced_interview(state: &AppState, id: i64) -> Result<Interview, App
     }
 }
 
+/// The contribution form as a page shows it: empty, thanked for what was taken, or sent back
+/// with what is wrong.
+struct Sent {
+    input: ContributionInput,
+    errors: Errors,
+    thanks: bool,
+}
+
+impl Sent {
+    fn empty() -> Sent {
+        Sent {
+            input: ContributionInput::default(),
+            errors: Errors::default(),
+            thanks: false,
+        }
+    }
+
+    /// What [`take`] made of `input`.
+    fn after(taken: Result<Contribution, Errors>, input: ContributionInput) -> Sent {
+        match taken {
+            Ok(_) => Sent {
+                thanks: true,
+                ..Sent::empty()
+            },
+            Err(errors) => Sent {
+                input,
+                errors,
+                thanks: false,
+            },
+        }
+    }
+}
+
 /// A contribution the public sends, checked and rate-limited; `Err` is the page again.
 async fn take(
     state: &AppState,
@@ -129,13 +162,12 @@ struct ConsultationPage {
     thanks: bool,
 }
 
-async fn consultation_page(
-    state: &AppState,
-    id: i64,
-    input: ContributionInput,
-    errors: Errors,
-    thanks: bool,
-) -> Result<Response, AppError> {
+async fn consultation_page(state: &AppState, id: i64, sent: Sent) -> Result<Response, AppError> {
+    let Sent {
+        input,
+        errors,
+        thanks,
+    } = sent;
     let c = announced_consultation(state, id).await?;
     let day = today();
     let accepted = errors.is_empty();
@@ -161,14 +193,7 @@ async fn consultation(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let id = id_of(&id, "这项调查征集")?;
-    consultation_page(
-        &state,
-        id,
-        ContributionInput::default(),
-        Errors::default(),
-        false,
-    )
-    .await
+    consultation_page(&state, id, Sent::empty()).await
 }
 
 async fn opinion(
@@ -185,19 +210,8 @@ async fn opinion(
             c.stage(today())
         ))));
     }
-    match take(&state, peer, "opinion", id, c.unit_id, &input).await? {
-        Ok(_) => {
-            consultation_page(
-                &state,
-                id,
-                ContributionInput::default(),
-                Errors::default(),
-                true,
-            )
-            .await
-        }
-        Err(errors) => consultation_page(&state, id, input, errors, false).await,
-    }
+    let taken = take(&state, peer, "opinion", id, c.unit_id, &input).await?;
+    consultation_page(&state, id, Sent::after(taken, input)).await
 }
 
 #[derive(Template)]
@@ -219,13 +233,12 @@ impl InterviewPage {
     }
 }
 
-async fn interview_page(
-    state: &AppState,
-    id: i64,
-    input: ContributionInput,
-    errors: Errors,
-    thanks: bool,
-) -> Result<Response, AppError> {
+async fn interview_page(state: &AppState, id: i64, sent: Sent) -> Result<Response, AppError> {
+    let Sent {
+        input,
+        errors,
+        thanks,
+    } = sent;
     let v = announced_interview(state, id).await?;
     let accepted = errors.is_empty();
     let page = InterviewPage {
@@ -249,14 +262,7 @@ async fn interview(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let id = id_of(&id, "这场访谈")?;
-    interview_page(
-        &state,
-        id,
-        ContributionInput::default(),
-        Errors::default(),
-        false,
-    )
-    .await
+    interview_page(&state, id, Sent::empty()).await
 }
 
 async fn question(
@@ -272,19 +278,8 @@ async fn question(
             "访谈已经举行，不再征集问题。".into(),
         )));
     }
-    match take(&state, peer, "question", id, v.unit_id, &input).await? {
-        Ok(_) => {
-            interview_page(
-                &state,
-                id,
-                ContributionInput::default(),
-                Errors::default(),
-                true,
-            )
-            .await
-        }
-        Err(errors) => interview_page(&state, id, input, errors, false).await,
-    }
+    let taken = take(&state, peer, "question", id, v.unit_id, &input).await?;
+    interview_page(&state, id, Sent::after(taken, input)).await
 }
 
 #[derive(Template)]
@@ -303,10 +298,13 @@ struct MessagesPage {
 async fn messages_page(
     state: &AppState,
     unit_code: String,
-    input: ContributionInput,
-    errors: Errors,
-    thanks: bool,
+    sent: Sent,
 ) -> Result<Response, AppError> {
+    let Sent {
+        input,
+        errors,
+        thanks,
+    } = sent;
     let accepted = errors.is_empty();
     let page = MessagesPage {
         site_name: site_name(state).await?,
@@ -334,14 +332,7 @@ async fn messages_page(
 }
 
 async fn messages(State(state): State<AppState>) -> Result<Response, AppError> {
-    messages_page(
-        &state,
-        String::new(),
-        ContributionInput::default(),
-        Errors::default(),
-        false,
-    )
-    .await
+    messages_page(&state, String::new(), Sent::empty()).await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -362,19 +353,13 @@ async fn message(
             field: "unit_code",
             message: "请选择留言的单位".into(),
         }]);
-        return messages_page(&state, f.unit_code, f.input, errors, false).await;
+        return messages_page(&state, f.unit_code, Sent::after(Err(errors), f.input)).await;
     };
-    match take(&state, peer, "message", 0, unit.id, &f.input).await? {
-        Ok(_) => {
-            messages_page(
-                &state,
-                String::new(),
-                ContributionInput::default(),
-                Errors::default(),
-                true,
-            )
-            .await
-        }
-        Err(errors) => messages_page(&state, f.unit_code, f.input, errors, false).await,
-    }
+    let taken = take(&state, peer, "message", 0, unit.id, &f.input).await?;
+    let unit_code = if taken.is_ok() {
+        String::new()
+    } else {
+        f.unit_code
+    };
+    messages_page(&state, unit_code, Sent::after(taken, f.input)).await
 }
