@@ -34,7 +34,7 @@ impl Actor {
     /// A logged-in staff member.
     pub fn staff(s: &Staff) -> Actor {
         Actor {
-            name: Cow::Owned(format!("staff:{}", s.username)),
+            name: Cow::Owned(staff_name(&s.username)),
             role: Some(s.role()),
             unit_id: Some(s.unit_id),
         }
@@ -72,4 +72,9 @@ impl Actor {
         let elsewhere = role.may(action) == Reach::OwnUnit;
         Err(StoreError::Forbidden(action.refusal(elsewhere).into()))
     }
+}
+
+/// A staff member's name in the ledger (`staff:username`), the same whichever command writes it.
+pub(crate) fn staff_name(username: &str) -> String {
+    format!("staff:{username}")
 }

@@ -141,7 +141,7 @@ impl Store {
                 &mut tx,
                 "system",
                 "staff.lock",
-                &format!("staff:{username}"),
+                &crate::actor::staff_name(username),
                 &json!({"locked_until": null}),
                 &json!({"locked_until": until, "reason": format!("{failed} failed logins")}),
             )

@@ -37,7 +37,7 @@ impl Store {
         .await?;
         audit::append(
             &mut tx,
-            &format!("staff:{}", staff.username),
+            &crate::actor::staff_name(&staff.username),
             "publication.attachment.add",
             &format!("publication:{}", p.index_no),
             &serde_json::Value::Null,
@@ -68,7 +68,7 @@ impl Store {
             .bind(attachment_id).execute(c).await?.rows_affected());
         audit::append(
             &mut tx,
-            &format!("staff:{}", staff.username),
+            &crate::actor::staff_name(&staff.username),
             "publication.attachment.remove",
             &format!("publication:{}", p.index_no),
             &json!({"file": name, "id": attachment_id}),

@@ -120,7 +120,7 @@ impl Store {
             } else {
                 "staff.disable"
             },
-            &format!("staff:{username}"),
+            &crate::actor::staff_name(username),
             &json!({"active": before.active, "locked_until": before.locked_until}),
             &json!({"active": active, "locked_until": null}),
         )
@@ -206,7 +206,7 @@ pub(crate) async fn create_staff_tx(
         tx,
         actor,
         "staff.create",
-        &format!("staff:{username}"),
+        &crate::actor::staff_name(username),
         &serde_json::Value::Null,
         &json!({"username": username, "display_name": display_name, "unit": unit_code, "role": role.as_str()}),
     )

@@ -258,7 +258,7 @@ impl Store {
         let p = pub_tx(&mut tx, id).await?;
         audit::append(
             &mut tx,
-            &format!("staff:{}", author.username),
+            &crate::actor::staff_name(&author.username),
             "publication.create",
             &format!("publication:{index_no}"),
             &serde_json::Value::Null,
@@ -299,7 +299,7 @@ impl Store {
         let after = pub_tx(&mut tx, id).await?;
         audit::append(
             &mut tx,
-            &format!("staff:{}", staff.username),
+            &crate::actor::staff_name(&staff.username),
             "publication.update",
             &format!("publication:{}", before.index_no),
             &audit_view(&before),
@@ -332,7 +332,7 @@ impl Store {
         let after = pub_tx(&mut tx, id).await?;
         audit::append(
             &mut tx,
-            &format!("staff:{}", staff.username),
+            &crate::actor::staff_name(&staff.username),
             "publication.submit",
             &format!("publication:{}", p.index_no),
             &audit_view(&p),
@@ -445,7 +445,7 @@ impl Store {
         )
         .await?;
         let after = pub_tx(&mut tx, id).await?;
-        let actor = format!("staff:{}", reviewer.username);
+        let actor = crate::actor::staff_name(&reviewer.username);
         audit::append(
             &mut tx,
             &actor,
@@ -502,7 +502,7 @@ impl Store {
         let after = pub_tx(&mut tx, id).await?;
         audit::append(
             &mut tx,
-            &format!("staff:{}", staff.username),
+            &crate::actor::staff_name(&staff.username),
             "publication.withdraw",
             &format!("publication:{}", p.index_no),
             &audit_view(&p),

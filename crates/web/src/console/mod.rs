@@ -52,6 +52,21 @@ pub fn routes() -> Router<AppState> {
         .route("/console/audit", get(audit))
 }
 
+/// An attachment with its bytes, if it belongs to an owner of `kind` (`application`,
+/// `publication`); the caller then checks that this person may see the owner.
+async fn attachment_of(
+    state: &AppState,
+    id: i64,
+    kind: &str,
+) -> Result<(gongkai_store::files::AttachmentInfo, Vec<u8>), AppError> {
+    let missing = || AppError::NotFound("没有找到这个附件。".into());
+    let (info, data) = state.store.attachment(id).await?.ok_or_else(missing)?;
+    if info.owner_kind != kind {
+        return Err(missing());
+    }
+    Ok((info, data))
+}
+
 // ---- login ----
 
 #[derive(Deserialize)]

@@ -410,11 +410,7 @@ pub(super) async fn attachment_file(
     me: CurrentStaff,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let missing = || AppError::NotFound("没有找到这个附件。".into());
-    let (info, data) = state.store.attachment(id).await?.ok_or_else(missing)?;
-    if info.owner_kind != "application" {
-        return Err(missing());
-    }
+    let (info, data) = crate::console::attachment_of(&state, id, "application").await?;
     visible(&state, &me, info.owner_id).await?;
     Ok(crate::view::download(&info, data))
 }

@@ -119,11 +119,7 @@ async fn attachment_file(
     me: CurrentStaff,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let missing = || AppError::NotFound("没有找到这个附件。".into());
-    let (info, data) = state.store.attachment(id).await?.ok_or_else(missing)?;
-    if info.owner_kind != "publication" {
-        return Err(missing());
-    }
+    let (info, data) = crate::console::attachment_of(&state, id, "publication").await?;
     visible(&state, &me, info.owner_id).await?;
     Ok(crate::view::download(&info, data))
 }
