@@ -3,8 +3,6 @@
 
 use super::*;
 
-// ---- table 二 (主动公开政府信息情况) ----
-
 /// A cell of table 二: a count, an amount in 万元 (a decimal string), or nothing on record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]

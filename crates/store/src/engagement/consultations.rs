@@ -4,8 +4,6 @@
 use super::*;
 
 impl Store {
-    // ---- consultations ----
-
     /// Check a consultation before its announcement is drafted.
     pub fn check_consultation(input: &ConsultationInput) -> Result<(NaiveDate, NaiveDate)> {
         let mut errs = Vec::new();

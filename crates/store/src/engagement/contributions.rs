@@ -4,8 +4,6 @@
 use super::*;
 
 impl Store {
-    // ---- contributions ----
-
     /// Take a contribution of the public (kept pending until moderated). A repeated token
     /// returns the first contribution.
     pub async fn contribute(

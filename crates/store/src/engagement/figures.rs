@@ -26,8 +26,6 @@ pub struct EngagementFigures {
 }
 
 impl Store {
-    // ---- figures ----
-
     /// The figures of engagement and supervision for `year` (one unit, or all with `None`).
     pub async fn engagement_figures(
         &self,

@@ -3,8 +3,6 @@
 use super::*;
 
 impl Store {
-    // ---- interviews ----
-
     /// An interview announced by `publication_id` (which goes through the review workflow).
     pub async fn create_interview(
         &self,

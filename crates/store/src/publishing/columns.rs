@@ -135,8 +135,6 @@ pub fn tree(columns: Vec<Column>) -> Vec<ColumnNode> {
 }
 
 impl Store {
-    // ---- columns ----
-
     /// A unit's columns in tree order (retired ones too when `with_retired`).
     pub async fn column_tree(&self, unit_id: i64, with_retired: bool) -> Result<Vec<ColumnNode>> {
         let all: Vec<Column> = on_pool!(self, p => sqlx::query_as::<_, Column>(sqlx::AssertSqlSafe(format!(

@@ -137,8 +137,6 @@ pub(crate) async fn insert_bulk(tx: &mut Tx, items: &[BulkItem]) -> Result<usize
 }
 
 impl Store {
-    // ---- import ----
-
     /// Check and store one batch of import lines (line number, item). Lines whose index
     /// number is present already are counted, not changed: an import can be run again.
     pub async fn import_publications(

@@ -93,8 +93,6 @@ fn audit_view(p: &Publication) -> serde_json::Value {
 }
 
 impl Store {
-    // ---- publications ----
-
     async fn check_publication(
         &self,
         unit_id: i64,

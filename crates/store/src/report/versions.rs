@@ -4,8 +4,6 @@
 
 use super::*;
 
-// ---- prose, published versions ----
-
 /// A published report, frozen: what the public reads until a correction replaces it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ReportVersion {

@@ -5,8 +5,6 @@
 use super::*;
 
 impl Store {
-    // ---- inspection ----
-
     /// Gather what the inspection looks at, as of `as_of`.
     pub async fn inspection_snapshot(&self, as_of: NaiveDate) -> Result<Snapshot> {
         let (home,): (Option<NaiveDate>,) = on_pool!(self, p => sqlx::query_as(

@@ -112,8 +112,6 @@ pub struct Training {
 }
 
 impl Store {
-    // ---- new media ----
-
     /// File a new account (开设).
     pub async fn open_media_account(
         &self,

@@ -4,8 +4,6 @@
 use super::*;
 
 impl Store {
-    // ---- training, assessment, service figures ----
-
     pub async fn add_training(
         &self,
         actor: &Actor,

@@ -3,8 +3,6 @@
 
 use super::*;
 
-// ---- engagement ----
-
 #[derive(Template)]
 #[template(path = "console/engagement.html")]
 struct EngagementPage {

@@ -3,8 +3,6 @@
 
 use super::*;
 
-// ---- supervision ----
-
 /// A rectification task with its unit's name and whether this person may report on it.
 type TaskRow = (Rectification, String, bool);
 

@@ -3,8 +3,6 @@
 
 use super::*;
 
-// ---- columns ----
-
 #[derive(Template)]
 #[template(path = "console/columns.html")]
 struct ColumnsPage {

@@ -3,8 +3,6 @@
 
 use super::*;
 
-// ---- normative documents, campaigns, decisions, basic catalogs ----
-
 #[derive(Template)]
 #[template(path = "console/normative.html")]
 struct NormativePage {

@@ -3,8 +3,6 @@
 
 use super::*;
 
-// ---- publications ----
-
 #[derive(Template)]
 #[template(path = "console/publications.html")]
 struct ListPage {
