@@ -462,7 +462,6 @@ impl Store {
             rng: StdRng::seed_from_u64(2021),
             n: 0,
         };
-        let demo = Actor::system("demo");
         let handler = self.staff_by_username("zjj-handler").await?.map(|s| s.id);
         let mut answered: Vec<(i64, NaiveDate, &'static str)> = Vec::new();
         for p in plans(&cal, &mut g) {
@@ -493,11 +492,13 @@ impl Store {
                             on,
                             override_reason: String::new(),
                         };
-                        self.answer_on(&cal, &demo, app.id, &answer, on).await?;
+                        self.answer_on(&cal, &Actor::DEMO, app.id, &answer, on)
+                            .await?;
                         answered.push((app.id, on, p.outcome));
                     }
                     e => {
-                        self.record_event_on(&cal, &demo, app.id, e, on).await?;
+                        self.record_event_on(&cal, &Actor::DEMO, app.id, e, on)
+                            .await?;
                     }
                 }
             }
@@ -528,7 +529,7 @@ impl Store {
                 result_on: Some(result_on),
                 note: String::new(),
             };
-            self.add_case(&demo, app_id, &case, today).await?;
+            self.add_case(&Actor::DEMO, app_id, &case, today).await?;
         }
         Ok(())
     }

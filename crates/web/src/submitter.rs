@@ -73,7 +73,7 @@ async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
         let (prepared, replies): (Vec<Prepared>, Vec<_>) =
             jobs.into_iter().map(|j| (j.prepared, j.reply)).unzip();
         let n = prepared.len();
-        match store.write_batch("public", prepared).await {
+        match store.write_batch(prepared).await {
             Ok(results) => {
                 for (reply, result) in replies.into_iter().zip(results) {
                     let _ = reply.send(result);

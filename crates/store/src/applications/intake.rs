@@ -427,12 +427,11 @@ impl Store {
 
     /// Write many checked online submissions in one transaction (one durable commit for all): how
     /// the server keeps up with a rush of applications. Each answer is what
-    /// [`Store::submit_application`] would have given for that submission alone.
-    pub async fn write_batch(
-        &self,
-        actor: &str,
-        items: Vec<Prepared>,
-    ) -> Result<Vec<Result<Submitted>>> {
+    /// [`Store::submit_application`] would have given for that submission alone. Online
+    /// submissions are the public's: the ledger names [`Actor::PUBLIC`].
+    pub async fn write_batch(&self, items: Vec<Prepared>) -> Result<Vec<Result<Submitted>>> {
+        let public = Actor::PUBLIC;
+        let actor = public.name();
         let mut written: Vec<Option<Written>> = (0..items.len()).map(|_| None).collect();
         if !items.is_empty() {
             let mut tx = self.begin_write().await?;
