@@ -59,6 +59,15 @@ impl Role {
         }
     }
 
+    /// Refuse, with what the person is told, a role that has no part in `action` anywhere (a
+    /// page or route it should not open at all).
+    pub fn takes_part(self, action: Action) -> Result<(), &'static str> {
+        match self.may(action) {
+            Reach::Nowhere => Err(action.refusal(false)),
+            _ => Ok(()),
+        }
+    }
+
     /// Whether a member of `own_unit` with this role may take `action` on `unit`'s records
     /// (`None`: on no unit in particular, e.g. opening a list).
     pub fn allows(self, own_unit: i64, action: Action, unit: Option<i64>) -> bool {
@@ -152,6 +161,16 @@ mod tests {
         // Drafting and reviewing are different people's work (三审).
         assert_eq!(Role::Editor.may(Review), Reach::Nowhere);
         assert_eq!(Role::Reviewer.may(Draft), Reach::Nowhere);
+    }
+
+    #[test]
+    fn a_role_without_a_part_is_told_why() {
+        assert_eq!(
+            Role::Editor.takes_part(ReadApplications),
+            Err(ReadApplications.refusal(false))
+        );
+        assert_eq!(Role::Handler.takes_part(HandleApplications), Ok(()));
+        assert_eq!(Role::Auditor.takes_part(ReadLedger), Ok(()));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use gongkai_core::access::{Action, Reach};
+use gongkai_core::access::Action;
 use gongkai_store::actor::Actor;
 use gongkai_store::auth::Session;
 
@@ -73,10 +73,10 @@ impl CurrentStaff {
 
     /// Refuse a page the role has no part in at all (`gongkai_core::access`).
     pub fn may(&self, action: Action) -> Result<(), AppError> {
-        if self.staff().role().may(action) == Reach::Nowhere {
-            return Err(AppError::Forbidden(format!("{}。", action.refusal(false))));
-        }
-        Ok(())
+        self.staff()
+            .role()
+            .takes_part(action)
+            .map_err(|m| AppError::Forbidden(format!("{m}。")))
     }
 
     /// Whether the role may take `action` on the unit's records: what the page offers.

@@ -238,11 +238,12 @@ async fn acting_on(
 
 /// Who acts: a role that may handle applications somewhere (the command checks the unit).
 fn actor_of(me: &ApiStaff) -> Result<Actor, Response> {
-    let action = Action::HandleApplications;
-    if me.0.staff.role().may(action) == Reach::Nowhere {
-        return Err(error(StatusCode::FORBIDDEN, action.refusal(false)));
-    }
-    Ok(Actor::staff(&me.0.staff))
+    let staff = &me.0.staff;
+    staff
+        .role()
+        .takes_part(Action::HandleApplications)
+        .map_err(|m| error(StatusCode::FORBIDDEN, m))?;
+    Ok(Actor::staff(staff))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -332,29 +333,22 @@ pub async fn transfer(
     let (actor, app) = acting_on(&state, &me, id).await?;
     let b = json_body(body, "请求内容应为 JSON：{\"to_unit\": …, \"on\": …}")?;
     let on = date_of(&b.on, "on")?;
-    Ok(
-        match state
-            .store
-            .transfer_application(&actor, app.id, &b.to_unit, on, today())
-            .await
-        {
-            Ok(new) => (
-                StatusCode::CREATED,
-                Json(WorkItem {
-                    id: new.id,
-                    tracking_code: new.tracking_code,
-                    unit: new.unit_code,
-                    applicant_type: new.applicant_type,
-                    channel: new.channel,
-                    stage: "办理中".into(),
-                    received_on: Some(on.to_string()),
-                    due: None,
-                }),
-            )
-                .into_response(),
-            Err(e) => store_error(e),
-        },
-    )
+    let new = state
+        .store
+        .transfer_application(&actor, app.id, &b.to_unit, on, today())
+        .await
+        .map_err(store_error)?;
+    let item = WorkItem {
+        id: new.id,
+        tracking_code: new.tracking_code,
+        unit: new.unit_code,
+        applicant_type: new.applicant_type,
+        channel: new.channel,
+        stage: "办理中".into(),
+        received_on: Some(on.to_string()),
+        due: None,
+    };
+    Ok((StatusCode::CREATED, Json(item)).into_response())
 }
 
 #[derive(Serialize, ToSchema)]

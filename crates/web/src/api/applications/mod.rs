@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use gongkai_core::Role;
-use gongkai_core::access::{Action, Reach};
+use gongkai_core::access::Action;
 use gongkai_core::application::{Channel, Event};
 use gongkai_core::files::APPLICATION_LIMITS;
 use gongkai_core::ids::mask_name;
