@@ -23,7 +23,7 @@ pub(super) async fn bench(db: DbArgs, seconds: u64, concurrency: usize) -> Outco
     };
     let store = open(&db).await?;
     if !store.has_units().await? {
-        store.create_demo_organisation().await?;
+        gongkai_demo::create_organisation(&store).await?;
     }
     let config = gongkai_web::WebConfig {
         applications_per_hour: usize::MAX,

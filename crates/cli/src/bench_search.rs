@@ -480,13 +480,12 @@ pub async fn report(db: DbArgs, applications: usize, publications: usize, units:
     let store = Store::open_and_migrate(&location).await?;
     if !store.has_units().await? {
         let t = Instant::now();
-        let size = gongkai_store::synthetic::Size {
+        let size = gongkai_demo::synthetic::Size {
             units,
             applications,
             publications,
         };
-        store
-            .create_synthetic_district(size, &|line| eprintln!("  {line}"))
+        gongkai_demo::synthetic::create_district(&store, size, &|line| eprintln!("  {line}"))
             .await?;
         say!(
             "合成区：{units} 个单位、{applications} 件申请、{publications} 条公开信息，生成用时 {:.0} 秒",

@@ -130,7 +130,7 @@ async fn run(command: Command) -> Outcome {
         }
         Command::Demo { db } => {
             let store = open(&db).await?;
-            let accounts = store.create_demo().await?;
+            let accounts = gongkai_demo::create(&store).await?;
             print_demo(&store, &accounts).await
         }
         Command::Unit { command } => unit(command).await,

@@ -82,7 +82,7 @@ pub(super) async fn serve(
                 "数据库中已有非演示数据，拒绝加载演示数据。去掉 --demo，或换一个数据目录。".into(),
             ));
         } else {
-            let accounts = store.create_demo().await?;
+            let accounts = gongkai_demo::create(&store).await?;
             print_demo(&store, &accounts).await?;
         }
     }
@@ -105,10 +105,7 @@ pub(super) async fn serve(
     Ok(())
 }
 
-pub(super) async fn print_demo(
-    store: &Store,
-    accounts: &[gongkai_store::demo::DemoAccount],
-) -> Outcome {
+pub(super) async fn print_demo(store: &Store, accounts: &[gongkai_demo::DemoAccount]) -> Outcome {
     let units = store.units().await?;
     say!(
         "已创建演示区：{}（{} 个单位）。",

@@ -71,16 +71,14 @@ pub(super) async fn report(
     let built = report_view::build(&store, year, unit).await?;
     let data = &built.data;
     let bytes: Vec<u8> = match format {
-        "json" => serde_json::to_string_pretty(&report_view::to_json(data))
+        "json" => serde_json::to_string_pretty(&gongkai_report::to_json(data))
             .map_err(|e| Failure(2, e.to_string()))?
             .into_bytes(),
-        "csv" => report_view::to_csv(data, table)
+        "csv" => gongkai_report::to_csv(data, table)
             .map_err(|m| Failure(2, m))?
             .into_bytes(),
-        "docx" => {
-            gongkai_web::report::docs::docx(data, &built.sections).map_err(|m| Failure(2, m))?
-        }
-        "pdf" => gongkai_web::report::docs::pdf(data, &built.sections)
+        "docx" => gongkai_report::docs::docx(data, &built.sections).map_err(|m| Failure(2, m))?,
+        "pdf" => gongkai_report::docs::pdf(data, &built.sections)
             .map_err(|e| Failure(2, e.to_string()))?,
         _ => {
             let site = store.root_unit().await?.map(|u| u.name).unwrap_or_default();

@@ -18,13 +18,10 @@ pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
-pub mod demo;
-mod demo_engagement;
-mod demo_publishing;
-mod demo_records;
 pub mod engagement;
 pub mod files;
 pub mod history;
+pub mod legacy;
 pub mod normative;
 pub mod publication_files;
 pub mod publishing;
@@ -33,8 +30,6 @@ pub mod report;
 pub mod safe_html;
 pub mod staff;
 pub mod supervision;
-pub mod synthetic;
-pub mod testkit;
 pub mod units;
 
 /// Run `$body` with `$p` bound to the concrete pool (the body is compiled once per engine).

@@ -3,10 +3,10 @@
 
 use chrono::NaiveDate;
 use gongkai_core::publishing::Status;
+use gongkai_demo::testkit::{self, TestDb};
 use gongkai_store::actor::Actor;
 use gongkai_store::publishing::{ImportItem, PublicationFilter, PublicationInput, ReviewInput};
 use gongkai_store::staff::Staff;
-use gongkai_store::testkit::{self, TestDb};
 use gongkai_store::{Store, StoreError};
 
 async fn demo_org() -> (TestDb, Store) {
@@ -14,7 +14,7 @@ async fn demo_org() -> (TestDb, Store) {
     let store = Store::open_and_migrate(&db.location)
         .await
         .expect("migrate");
-    store.create_demo_organisation().await.unwrap();
+    gongkai_demo::create_organisation(&store).await.unwrap();
     (db, store)
 }
 

@@ -2,11 +2,11 @@
 //! GONGKAI_TEST_DATABASE_URL is set (and then also the schema-parity check).
 
 use gongkai_core::calendar::parse_csv;
+use gongkai_demo::testkit::{self, TestDb};
 use gongkai_store::actor::Actor;
 use gongkai_store::audit::describe_tamper;
 use gongkai_store::auth::LoginError;
 use gongkai_store::staff::StaffInput;
-use gongkai_store::testkit::{self, TestDb};
 use gongkai_store::units::UnitInput;
 use gongkai_store::{Location, Store, StoreError};
 
@@ -384,7 +384,7 @@ async fn login_locks_after_repeated_failures() {
 #[tokio::test]
 async fn demo_district_and_refusal_to_overwrite() {
     let (_db, store) = fresh().await;
-    let accounts = store.create_demo().await.unwrap();
+    let accounts = gongkai_demo::create(&store).await.unwrap();
     assert!(accounts.iter().any(|a| a.username == "admin"));
     let units = store.units().await.unwrap();
     assert_eq!(units[0].name, "广州市番禺区人民政府");
@@ -393,7 +393,7 @@ async fn demo_district_and_refusal_to_overwrite() {
     let admin = accounts.iter().find(|a| a.username == "admin").unwrap();
     assert!(store.login("admin", &admin.password).await.unwrap().is_ok());
     // Re-creating the demo replaces it (new passwords).
-    let again = store.create_demo().await.unwrap();
+    let again = gongkai_demo::create(&store).await.unwrap();
     assert_eq!(again.len(), accounts.len());
     assert!(
         store
@@ -408,7 +408,7 @@ async fn demo_district_and_refusal_to_overwrite() {
     let (_db2, real) = fresh().await;
     real.create_unit(&Actor::system("t"), &gov()).await.unwrap();
     assert!(matches!(
-        real.create_demo().await,
+        gongkai_demo::create(&real).await,
         Err(StoreError::Refused(_))
     ));
     assert_eq!(real.units().await.unwrap().len(), 1);
@@ -417,7 +417,7 @@ async fn demo_district_and_refusal_to_overwrite() {
 #[tokio::test]
 async fn the_demo_reproduces_the_seed_reports_application_figures() {
     let (_db, store) = fresh().await;
-    store.create_demo().await.unwrap();
+    gongkai_demo::create(&store).await.unwrap();
     let r = store.report_data(2021, None).await.unwrap();
     assert_eq!(r.format.as_str(), "2021");
     let f = &r.figures;
@@ -615,7 +615,7 @@ async fn stored_values_that_do_not_read_are_errors_naming_the_row() {
     use gongkai_store::applications::ApplicationInput;
     let db = testkit::fresh().await.unwrap();
     let store = Store::open_and_migrate(&db.location).await.unwrap();
-    store.create_demo_organisation().await.unwrap();
+    gongkai_demo::create_organisation(&store).await.unwrap();
     let today = gongkai_core::clock::today();
     let input = ApplicationInput {
         unit_code: "py-zjj".into(),
@@ -679,7 +679,7 @@ async fn stored_values_that_do_not_read_are_errors_naming_the_row() {
 async fn engagement_commands_check_who_acts() {
     use gongkai_store::actor::Actor;
     let (_db, store) = fresh().await;
-    store.create_demo_organisation().await.unwrap();
+    gongkai_demo::create_organisation(&store).await.unwrap();
     let unit = store.unit_by_code("py-zjj").await.unwrap().unwrap();
     let input = gongkai_store::engagement::InterviewInput {
         title: "老旧小区改造政策解读访谈".into(),
@@ -715,7 +715,7 @@ async fn engagement_commands_check_who_acts() {
 async fn commands_ask_core_who_may_act() {
     use gongkai_store::engagement::ConsultationInput;
     let (_db, store) = fresh().await;
-    store.create_demo_organisation().await.unwrap();
+    gongkai_demo::create_organisation(&store).await.unwrap();
     let who =
         async |name: &str| Actor::staff(&store.staff_by_username(name).await.unwrap().unwrap());
     let (office, auditor) = (who("admin").await, who("auditor").await);

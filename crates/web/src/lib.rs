@@ -17,9 +17,9 @@ use tower_http::trace::TraceLayer;
 
 mod api;
 mod console;
-mod documents;
 mod error;
 pub mod hant;
+mod letter;
 mod limit;
 mod page_cache;
 mod portal;

@@ -11,6 +11,7 @@ use crate::taxonomy::{ApplicantType, CaseKind, CaseResult, OUTCOMES};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+pub mod model;
 mod table2;
 pub use table2::*;
 

@@ -100,8 +100,8 @@ impl Store {
             .await
     }
 
-    /// [`Store::record_event`] with the calendar at hand (the demo records thousands).
-    pub(crate) async fn record_event_on(
+    /// [`Store::record_event`] with the calendar at hand, for a batch that records thousands (the demo).
+    pub async fn record_event_on(
         &self,
         cal: &gongkai_core::Calendar,
         actor: &Actor,
@@ -176,7 +176,7 @@ impl Store {
     }
 
     /// [`Store::answer`] with the calendar at hand.
-    pub(crate) async fn answer_on(
+    pub async fn answer_on(
         &self,
         cal: &gongkai_core::Calendar,
         actor: &Actor,

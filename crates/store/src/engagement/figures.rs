@@ -3,27 +3,7 @@
 
 use super::*;
 
-/// Figures of sections 一（一）、（三）、（四）、（五） from engagement and supervision records.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct EngagementFigures {
-    pub interpretations: u64,
-    pub video_interpretations: u64,
-    pub hot_responses: u64,
-    pub consultations: u64,
-    pub interviews: u64,
-    pub new_media_accounts: u64,
-    /// Posts of the year by account name (accounts of one name on several platforms summed).
-    pub new_media_posts: BTreeMap<String, u64>,
-    pub inspection_notices: u64,
-    pub problems_rectified: u64,
-    pub trainings: u64,
-    pub city_trainings: u64,
-    pub training_attendance: u64,
-    pub service_items: Option<u64>,
-    pub service_items_one_visit: Option<u64>,
-    pub public_service_items: Option<u64>,
-    pub service_items_online: Option<u64>,
-}
+pub use gongkai_core::report::model::EngagementFigures;
 
 impl Store {
     /// The figures of engagement and supervision for `year` (one unit, or all with `None`).

@@ -31,9 +31,9 @@ pub struct ImportItem {
     pub columns: Vec<String>,
 }
 
-/// A publication ready for the bulk path (import and demo).
+/// A publication carried over whole (an import, the demo): already checked, stored as published.
 #[derive(Debug, Clone)]
-pub(crate) struct BulkItem {
+pub struct BulkItem {
     pub unit_id: i64,
     pub index_no: String,
     pub title: String,

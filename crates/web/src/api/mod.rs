@@ -329,7 +329,7 @@ async fn report(
         crate::report::parse_year_path(&year).map_err(|e| ApiError(e.status(), e.to_string()))?;
     let unit = q.unit.as_deref().filter(|u| !u.is_empty());
     let data = state.store.report_data(year, unit).await?;
-    Ok(Json(crate::report::to_json(&data)))
+    Ok(Json(gongkai_report::to_json(&data)))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -167,13 +167,13 @@ async fn list(
         on_time.push((format!("{y}年"), rate));
     }
     let charts = vec![
-        crate::report::charts::bars(
+        gongkai_report::charts::bars(
             &format!("{year}年各单位收到申请（前20个单位）"),
             &by_unit,
             "件",
         ),
-        crate::report::charts::bars("历年收到申请（全区）", &received, "件"),
-        crate::report::charts::bars("历年按时办结率（全区，%）", &on_time, "%"),
+        gongkai_report::charts::bars("历年收到申请（全区）", &received, "件"),
+        gongkai_report::charts::bars("历年按时办结率（全区，%）", &on_time, "%"),
     ];
     Ok(render(&ListPage {
         me: Me::of(&me.0),
@@ -365,7 +365,7 @@ async fn act(
         .report_versions(built.unit.id, built.scope(), year)
         .await?;
     let version = versions.first().map_or(1, |v| v.version + 1);
-    let json = report_view::to_json(&built.data);
+    let json = gongkai_report::to_json(&built.data);
     let json_url = if district {
         format!("/api/v1/reports/{year}")
     } else {
@@ -392,8 +392,8 @@ async fn act(
     let (data, sections) = (built.data.clone(), built.sections.clone());
     let (docx, pdf) = tokio::task::spawn_blocking(move || {
         (
-            crate::report::docs::docx(&data, &sections),
-            crate::report::docs::pdf(&data, &sections).ok(),
+            gongkai_report::docs::docx(&data, &sections),
+            gongkai_report::docs::pdf(&data, &sections).ok(),
         )
     })
     .await

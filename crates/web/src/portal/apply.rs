@@ -2,8 +2,8 @@
 //! letters issued, personal data masked.
 
 use crate::AppState;
-use crate::documents::letter::file_response;
 use crate::error::AppError;
+use crate::letter::file_response;
 use crate::posted::ChForm;
 use crate::posted::Posted;
 use crate::site::{site_name, today};

@@ -174,7 +174,8 @@ async fn report_page(
         // Published: the frozen page, with a warning if records have changed since.
         Some(v) => {
             let published: serde_json::Value = serde_json::from_str(&v.data).unwrap_or_default();
-            let changes = report_view::changes(&published, &report_view::to_json(&built.data));
+            let changes =
+                gongkai_report::changes(&published, &gongkai_report::to_json(&built.data));
             let mut html = v.html.clone();
             if !changes.is_empty() {
                 let items: String = changes
@@ -245,14 +246,14 @@ async fn report_file(
             let (data, sections) = (built.data.clone(), built.sections.clone());
             tokio::task::spawn_blocking(move || {
                 if pdf {
-                    crate::report::docs::pdf(&data, &sections).map_err(|e| match e {
+                    gongkai_report::docs::pdf(&data, &sections).map_err(|e| match e {
                         gongkai_pdf::PdfError::NoCjkFont => AppError::Unavailable(format!(
                             "暂时无法生成 PDF：{e}。可先下载 DOCX 版本。"
                         )),
                         other => AppError::Internal(other.to_string()),
                     })
                 } else {
-                    crate::report::docs::docx(&data, &sections).map_err(AppError::Internal)
+                    gongkai_report::docs::docx(&data, &sections).map_err(AppError::Internal)
                 }
             })
             .await

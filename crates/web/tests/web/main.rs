@@ -11,9 +11,9 @@ mod rules_random;
 mod search;
 mod search_index;
 
+use gongkai_demo::DemoAccount;
+use gongkai_demo::testkit::{self, TestDb};
 use gongkai_store::Store;
-use gongkai_store::demo::DemoAccount;
-use gongkai_store::testkit::{self, TestDb};
 use gongkai_web::{AppState, WebConfig};
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
@@ -112,7 +112,7 @@ pub async fn spawn_app() -> App {
 pub async fn spawn_app_with(config: WebConfig) -> App {
     let db = testkit::fresh().await.unwrap();
     let store = Store::open_and_migrate(&db.location).await.unwrap();
-    let accounts = store.create_demo_organisation().await.unwrap();
+    let accounts = gongkai_demo::create_organisation(&store).await.unwrap();
     testkit::cover_coming_years(&store).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -908,7 +908,7 @@ fn which(name: &str) -> Option<std::path::PathBuf> {
 async fn the_annual_report_page_and_its_open_data() {
     let mut app = spawn_app().await;
     // The demo's records come with new accounts (and passwords).
-    app.accounts = app.store.create_demo().await.unwrap();
+    app.accounts = gongkai_demo::create(&app.store).await.unwrap();
     let c = app.client();
     let list = c
         .get(app.url("/reports"))

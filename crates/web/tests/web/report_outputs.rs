@@ -3,9 +3,10 @@
 //! the PDF's text read back for every row label.
 
 use gongkai_core::report::{TABLE3_COLUMNS, TABLE4_COLUMNS};
+use gongkai_demo::testkit;
+use gongkai_report::docs as report_docs;
 use gongkai_store::Store;
-use gongkai_store::testkit;
-use gongkai_web::report::{self as report_view, docs as report_docs};
+use gongkai_web::report as report_view;
 use std::path::PathBuf;
 
 fn snapshot(name: &str, actual: &str) {
@@ -60,9 +61,9 @@ fn document_xml(docx: &[u8]) -> String {
 async fn the_demo_report_in_json_html_docx_and_pdf() {
     let db = testkit::fresh().await.unwrap();
     let store = Store::open_and_migrate(&db.location).await.unwrap();
-    store.create_demo().await.unwrap();
+    gongkai_demo::create(&store).await.unwrap();
     let built = report_view::build(&store, 2021, None).await.unwrap();
-    let json = serde_json::to_string_pretty(&report_view::to_json(&built.data)).unwrap();
+    let json = serde_json::to_string_pretty(&gongkai_report::to_json(&built.data)).unwrap();
     snapshot("report-2021.json", &json);
     let page = report_view::page(
         &built.data,

@@ -3,11 +3,11 @@
 //! typing into the portal's search box would notice.
 
 use chrono::NaiveDate;
+use gongkai_demo::testkit::{self, TestDb};
 use gongkai_search::{Opened, Search, SearchQuery};
 use gongkai_store::Store;
 use gongkai_store::actor::Actor;
 use gongkai_store::publishing::ImportItem;
-use gongkai_store::testkit::{self, TestDb};
 use gongkai_web::site_search::StoreSource;
 
 async fn district() -> (TestDb, Store) {
@@ -15,7 +15,7 @@ async fn district() -> (TestDb, Store) {
     let store = Store::open_and_migrate(&db.location)
         .await
         .expect("migrate");
-    store.create_demo_organisation().await.unwrap();
+    gongkai_demo::create_organisation(&store).await.unwrap();
     let unit = store.unit_by_code("py-zjj").await.unwrap().unwrap();
     store
         .apply_column_template(&Actor::system("test"), unit.id, None, "art20")

@@ -4,8 +4,8 @@
 //! office act; auditors read; others see nothing of applicants' personal data.
 
 use crate::AppState;
-use crate::documents::letter::file_response;
 use crate::error::AppError;
+use crate::letter::file_response;
 use crate::posted::ChForm;
 use crate::session::CurrentStaff;
 use crate::site::today;

@@ -1,4 +1,4 @@
-//! A letter to an applicant as a file to download: DOCX written here, PDF by gongkai-pdf.
+//! A letter to an applicant as a file to download: DOCX by gongkai-report, PDF by gongkai-pdf.
 
 use crate::error::AppError;
 use axum::http::header;
@@ -25,7 +25,7 @@ pub async fn file_response(
                 other => AppError::Internal(other.to_string()),
             })
         } else {
-            super::docx::letter(&title, &body).map_err(AppError::Internal)
+            gongkai_report::docx::letter(&title, &body).map_err(AppError::Internal)
         }
     })
     .await

@@ -13,8 +13,8 @@ pub fn bars(title: &str, items: &[(String, u64)], unit: &str) -> String {
         "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {height}\" width=\"100%\" role=\"img\" aria-label=\"{t}\" font-size=\"13\"><title>{t}</title><desc>{d}</desc>\
          <text x=\"0\" y=\"18\" font-weight=\"bold\">{t}</text>",
         w = label_w + bar_w + 80,
-        t = crate::view::xml_escape(title),
-        d = crate::view::xml_escape(&desc.join("；")),
+        t = gongkai_core::html::escape(title),
+        d = gongkai_core::html::escape(&desc.join("；")),
     );
     for (i, (label, value)) in items.iter().enumerate() {
         let y = 32 + i * row;
@@ -26,7 +26,7 @@ pub fn bars(title: &str, items: &[(String, u64)], unit: &str) -> String {
              <text x=\"{vx}\" y=\"{ty}\">{v}</text>",
             lx = label_w - 8,
             ty = y + 14,
-            l = crate::view::xml_escape(&short),
+            l = gongkai_core::html::escape(&short),
             bx = label_w,
             vx = label_w + w as usize + 6,
             v = value,

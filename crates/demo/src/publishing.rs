@@ -7,16 +7,16 @@
 //! pilot catalogs to the end of 2021, 43 basic catalogs, 30 + 58 documents evaluated and 8
 //! re-labelled. Every figure of the report is then counted from these records.
 
-use crate::actor::Actor;
-use crate::normative::{BasicCatalogEntry, Evaluation, NormativeInput};
-use crate::publishing::{BulkItem, ColumnNode, insert_bulk};
-use crate::{Result, Store, audit, on_pool, on_tx};
+use crate::Demo;
 use chrono::{Datelike, NaiveDate};
 use gongkai_core::Calendar;
 use gongkai_core::publishing::{Catalog, TOPICS, index_number};
+use gongkai_store::actor::Actor;
+use gongkai_store::normative::{BasicCatalogEntry, Evaluation, NormativeInput};
+use gongkai_store::publishing::{BulkItem, ColumnNode};
+use gongkai_store::{Result, StoreError};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use serde_json::json;
 use std::collections::HashMap;
 
 /// Items of 2021 by where they go (they add up to 41,600).
@@ -153,8 +153,8 @@ impl UnitCols {
     }
 }
 
-impl Store {
-    pub(crate) async fn create_demo_publishing(&self) -> Result<()> {
+impl Demo<'_> {
+    pub(crate) async fn create_publishing(&self) -> Result<()> {
         let cal = Calendar::builtin();
         let mut g = Gen {
             rng: StdRng::seed_from_u64(4160),
@@ -165,7 +165,7 @@ impl Store {
             .iter()
             .find(|u| u.parent_id.is_none())
             .cloned()
-            .ok_or_else(|| crate::StoreError::NotFound("演示单位未建立".into()))?;
+            .ok_or_else(|| StoreError::NotFound("演示单位未建立".into()))?;
 
         // Columns from the templates.
         let mut cols = Vec::new();
@@ -200,8 +200,7 @@ impl Store {
             .and_hms_opt(9, 0, 0)
             .unwrap_or_default()
             .and_utc();
-        on_pool!(self, p => sqlx::query("UPDATE columns SET created_at = $1")
-            .bind(set_up).execute(p).await?.rows_affected());
+        self.date_columns_opened(&Actor::DEMO, None, set_up).await?;
         let root_cols = cols
             .iter()
             .position(|c| c.id == root.id)
@@ -256,7 +255,7 @@ impl Store {
                     |(genre, _)| genre.to_string(),
                 ),
                 validity: String::new(),
-                body: crate::safe_html::sanitise(&body),
+                body: gongkai_store::safe_html::sanitise(&body),
                 column_ids,
                 reviews: reviews(&unit.short),
                 media_form: special.map_or(String::new(), |(_, form)| form.to_string()),
@@ -394,24 +393,12 @@ impl Store {
             make(&mut g, None, unit, vec![col], t, 2020, false, String::new());
         }
 
-        let mut tx = self.begin_write().await?;
-        let inserted = insert_bulk(&mut tx, &items).await?;
-        for ((unit_id, year), last) in &seq {
-            on_tx!(&mut tx, c => sqlx::query(
-                "INSERT INTO index_counters (unit_id, year, last) VALUES ($1, $2, $3) \
-                 ON CONFLICT (unit_id, year) DO UPDATE SET last = excluded.last")
-                .bind(unit_id).bind(*year as i64).bind(last).execute(c).await?.rows_affected());
-        }
-        audit::append(
-            &mut tx,
-            "demo",
-            "publication.import",
-            "publications",
-            &serde_json::Value::Null,
-            &json!({"inserted": inserted, "source": "demo"}),
-        )
-        .await?;
-        tx.commit().await?;
+        let counters: Vec<(i64, i32, i64)> = seq
+            .iter()
+            .map(|((unit_id, year), last)| (*unit_id, *year, *last))
+            .collect();
+        self.import_published(&Actor::DEMO, "demo", &items, &counters)
+            .await?;
 
         // 43 basic catalogs: one per unit, and the district's key-areas catalog.
         let on = NaiveDate::from_ymd_opt(2021, 3, 31).unwrap_or_default();
@@ -454,12 +441,16 @@ impl Store {
         )
         .await?;
 
-        self.create_demo_normative(&mut g, &units).await
+        self.create_normative(&mut g, &units).await
     }
 
     /// The district government's and its office's documents of 2018, re-evaluated in 2021
     /// (30 + 58, 8 re-labelled), documents of 2021, and the decision counts of table 二.
-    async fn create_demo_normative(&self, g: &mut Gen, units: &[crate::units::Unit]) -> Result<()> {
+    async fn create_normative(
+        &self,
+        g: &mut Gen,
+        units: &[gongkai_store::units::Unit],
+    ) -> Result<()> {
         let today = gongkai_core::clock::today();
         let by_code = |code: &str| units.iter().find(|u| u.code == code).map(|u| u.id);
         let (Some(gov), Some(office)) = (by_code("py"), by_code("py-zfb")) else {

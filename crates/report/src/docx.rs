@@ -1,14 +1,15 @@
-//! Letters as DOCX (editable in WPS and Word): A4, the title in 方正小标宋简体 二号, the body in
-//! 仿宋_GB2312 三号, as official documents are set (GB/T 9704).
+//! The official document layout as DOCX (editable in WPS and Word), shared by letters and the
+//! report: A4, the title in 方正小标宋简体 二号, the body in 仿宋_GB2312 三号, as official
+//! documents are set (GB/T 9704).
 
 use docx_rs::{AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts};
 
 /// Half-points: 二号 = 22pt, 三号 = 16pt.
-pub(crate) const TITLE_SIZE: usize = 44;
-pub(crate) const BODY_SIZE: usize = 32;
+pub const TITLE_SIZE: usize = 44;
+pub const BODY_SIZE: usize = 32;
 
 /// A font in the east-Asian slot, Times New Roman for Latin letters and digits.
-pub(crate) fn font(east_asia: &str) -> RunFonts {
+pub fn font(east_asia: &str) -> RunFonts {
     RunFonts::new()
         .east_asia(east_asia)
         .ascii("Times New Roman")
@@ -16,7 +17,7 @@ pub(crate) fn font(east_asia: &str) -> RunFonts {
 
 /// An empty A4 document in the official layout (GB/T 9704) with `title` centred in
 /// 方正小标宋简体 二号.
-pub(crate) fn official(title: &str) -> Docx {
+pub fn official(title: &str) -> Docx {
     // A4 in twentieths of a point; margins 37 mm top, 35 mm bottom, 28 mm left, 26 mm right.
     Docx::new()
         .page_size(11906, 16838)
@@ -38,7 +39,7 @@ pub(crate) fn official(title: &str) -> Docx {
 }
 
 /// The finished document's bytes.
-pub(crate) fn pack(doc: Docx) -> Result<Vec<u8>, String> {
+pub fn pack(doc: Docx) -> Result<Vec<u8>, String> {
     let mut buf = std::io::Cursor::new(Vec::new());
     doc.build()
         .pack(&mut buf)
@@ -46,6 +47,7 @@ pub(crate) fn pack(doc: Docx) -> Result<Vec<u8>, String> {
     Ok(buf.into_inner())
 }
 
+/// A letter in the official layout: each line of `body` a paragraph.
 pub fn letter(title: &str, body: &str) -> Result<Vec<u8>, String> {
     let body_font = font("仿宋_GB2312");
     let mut doc = official(title);

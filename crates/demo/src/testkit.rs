@@ -1,8 +1,11 @@
-//! Fresh databases for tests: a SQLite file in a temporary directory, or — when
-//! `GONGKAI_TEST_DATABASE_URL` names a PostgreSQL server — a new database on it per test.
+//! Fresh databases for tests (behind the `testkit` feature, never in the server): a SQLite file
+//! in a temporary directory, or — when `GONGKAI_TEST_DATABASE_URL` names a PostgreSQL server —
+//! a new database on it per test.
 
-use crate::actor::Actor;
-use crate::{Location, Result, Store, StoreError};
+use gongkai_store::actor::Actor;
+use gongkai_store::auth::random_token;
+use gongkai_store::{Location, Result, Store, StoreError};
+use sqlx::Connection;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -70,15 +73,13 @@ impl Drop for TestDb {
                     return;
                 };
                 rt.block_on(async {
-                    if let Ok(admin) = Store::open(&Location::Url(admin_url)).await {
-                        if let crate::Pool::Postgres(p) = &admin.pool {
-                            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                            )))
-                            .execute(p)
-                            .await;
-                        }
-                        admin.close().await;
+                    if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .execute(&mut admin)
+                        .await;
+                        let _ = admin.close().await;
                     }
                 });
             })
@@ -97,7 +98,7 @@ pub async fn fresh() -> Result<TestDb> {
 
 /// A new empty SQLite database in a temporary directory.
 pub fn fresh_sqlite() -> TestDb {
-    let dir = std::env::temp_dir().join(format!("gongkai-test-{}", crate::auth::random_token()));
+    let dir = std::env::temp_dir().join(format!("gongkai-test-{}", random_token()));
     TestDb {
         location: Location::Dir(dir.clone()),
         dir: Some(dir),
@@ -107,21 +108,17 @@ pub fn fresh_sqlite() -> TestDb {
 
 /// A new empty database on the PostgreSQL server at `admin_url`.
 pub async fn fresh_postgres(admin_url: &str) -> Result<TestDb> {
-    let name = format!("gongkai_test_{}", &crate::auth::random_token()[..16]);
-    let admin = Store::open(&Location::Url(admin_url.to_string())).await?;
-    match &admin.pool {
-        crate::Pool::Postgres(p) => {
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(p)
-                .await?;
-        }
-        crate::Pool::Sqlite(_) => {
-            return Err(StoreError::BadUrl(format!(
-                "{PG_ENV} must be a postgres:// URL"
-            )));
-        }
+    let name = format!("gongkai_test_{}", &random_token()[..16]);
+    if !admin_url.starts_with("postgres://") && !admin_url.starts_with("postgresql://") {
+        return Err(StoreError::BadUrl(format!(
+            "{PG_ENV} must be a postgres:// URL"
+        )));
     }
-    admin.close().await;
+    let mut admin = sqlx::PgConnection::connect(admin_url).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await?;
+    let _ = admin.close().await;
     Ok(TestDb {
         location: Location::Url(replace_db_name(admin_url, &name)),
         dir: None,

@@ -4,15 +4,16 @@
 //! 18 reconsiderations (15 · 0 · 2 · 1) and 10 lawsuits (3 · 0 · 4 · 3); 20560元 of fees, all
 //! collected by 区住房城乡建设局. Every application goes through the same checks as a real one.
 
-use crate::actor::Actor;
-use crate::applications::{AnswerInput, ApplicationInput, NewCase};
-use crate::{Result, Store, StoreError};
+use crate::Demo;
 use chrono::{Datelike, NaiveDate};
 use gongkai_core::Calendar;
 use gongkai_core::application::{Channel, Event};
 use gongkai_core::fees::{FeeMethod, pages_fee};
 use gongkai_core::ids::{credit_code_check_char, id_check_char};
 use gongkai_core::taxonomy::ApplicantType;
+use gongkai_store::actor::Actor;
+use gongkai_store::applications::{AnswerInput, ApplicationInput, NewCase};
+use gongkai_store::{Result, StoreError};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -454,9 +455,9 @@ const CASES: &[(&str, &str, i32, bool)] = &[
     ("direct_lawsuit", "other", 2020, true),
 ];
 
-impl Store {
+impl Demo<'_> {
     /// Add the demo applications, letters and cases (the demo's units and staff must exist).
-    pub(crate) async fn create_demo_records(&self) -> Result<()> {
+    pub(crate) async fn create_records(&self) -> Result<()> {
         let cal = self.calendar().await?;
         let mut g = Gen {
             rng: StdRng::seed_from_u64(2021),

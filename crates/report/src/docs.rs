@@ -3,12 +3,11 @@
 //! (typst, CJK font embedded) and as DOCX (editable in WPS and Word; A4; 方正小标宋简体 title,
 //! 黑体 headings, 仿宋_GB2312 body; merged cells as in the format).
 
-use super::{table2_blocks, table3_rows};
-use crate::documents::docx::{BODY_SIZE, font, official, pack};
+use crate::docx::{BODY_SIZE, font, official, pack};
+use crate::{ReportData, table2_blocks, table3_rows};
 use docx_rs::{AlignmentType, Paragraph, Run, Table, TableCell, TableRow, VMergeType, WidthType};
 use gongkai_core::report::TABLE3_NOTE;
 use gongkai_pdf::{Block, Cell};
-use gongkai_store::report::ReportData;
 
 fn cell(text: impl Into<String>, colspan: usize, rowspan: usize, header: bool) -> Cell {
     Cell {

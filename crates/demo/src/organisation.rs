@@ -1,15 +1,12 @@
-//! The demo district: 广州市番禺区人民政府 with the departments, towns and streets a real district
-//! has, and staff accounts whose passwords are printed once. Later parts of the system add their
-//! records (applications, publications, cases) here.
+//! The demo district's organisation: 广州市番禺区人民政府 with the departments, towns and streets
+//! a real district has, and staff accounts whose passwords are printed once.
 
-use crate::staff::{StaffInput, create_staff_tx};
-use crate::units::{UnitInput, create_unit_tx};
-use crate::{Result, Store, StoreError, auth};
+use crate::Demo;
 use gongkai_core::Role;
-
-/// The `meta` key saying what the database holds.
-pub const DATASET_KEY: &str = "dataset";
-pub const DATASET_DEMO: &str = "demo";
+use gongkai_store::Result;
+use gongkai_store::actor::Actor;
+use gongkai_store::staff::StaffInput;
+use gongkai_store::units::UnitInput;
 
 /// One demo account, with its password in clear (shown once).
 #[derive(Debug, Clone)]
@@ -240,39 +237,10 @@ fn demo_password() -> String {
         .collect()
 }
 
-impl Store {
-    /// Does the database hold the demo district?
-    pub async fn is_demo(&self) -> Result<bool> {
-        Ok(self.meta(DATASET_KEY).await?.as_deref() == Some(DATASET_DEMO))
-    }
-
-    /// Does the database hold any unit?
-    pub async fn has_units(&self) -> Result<bool> {
-        Ok(!self.units().await?.is_empty())
-    }
-
-    /// Create the demo district with its records, replacing an earlier demo. Refuses a database
-    /// with other records.
-    pub async fn create_demo(&self) -> Result<Vec<DemoAccount>> {
-        let accounts = self.create_demo_organisation().await?;
-        self.create_demo_records().await?;
-        self.create_demo_publishing().await?;
-        self.create_demo_engagement().await?;
-        Ok(accounts)
-    }
-
+impl Demo<'_> {
     /// The demo's units and staff only (what tests that bring their own records start from).
-    pub async fn create_demo_organisation(&self) -> Result<Vec<DemoAccount>> {
-        if self.has_units().await? && !self.is_demo().await? {
-            return Err(StoreError::Refused(
-                "数据库中已有非演示数据，拒绝用演示数据覆盖。请换一个数据目录（--data）或数据库"
-                    .into(),
-            ));
-        }
-        self.drop_everything().await?;
-        self.migrate().await?;
-        self.restore_cached_secret().await?;
-
+    pub(crate) async fn create_organisation(&self) -> Result<Vec<DemoAccount>> {
+        self.reset_for_demo().await?;
         let accounts: Vec<DemoAccount> = ACCOUNTS
             .iter()
             .map(|(username, display_name, role, unit)| DemoAccount {
@@ -283,17 +251,10 @@ impl Store {
                 password: demo_password(),
             })
             .collect();
-        let mut hashes = Vec::new();
-        for a in &accounts {
-            hashes.push(auth::hash_password(a.password.clone()).await?);
-        }
-
-        let mut tx = self.begin_write().await?;
-        Store::set_meta(&mut tx, DATASET_KEY, DATASET_DEMO).await?;
         for i in 0..UNITS.len() {
-            create_unit_tx(&mut tx, "demo", &unit_input(i)).await?;
+            self.create_unit(&Actor::DEMO, &unit_input(i)).await?;
         }
-        for (a, hash) in accounts.iter().zip(&hashes) {
+        for a in &accounts {
             let input = StaffInput {
                 username: a.username.clone(),
                 display_name: a.display_name.clone(),
@@ -301,9 +262,8 @@ impl Store {
                 role: a.role.as_str().into(),
                 password: a.password.clone(),
             };
-            create_staff_tx(&mut tx, "demo", &input, hash).await?;
+            self.create_staff(&Actor::DEMO, &input).await?;
         }
-        tx.commit().await?;
         Ok(accounts)
     }
 }

@@ -4,12 +4,13 @@
 //! trainings (1 city-level, 近300 attendances), 1473 + 1995 service items. Interpretations (57, 5
 //! on video) and responses (57) are publications, made with the others.
 
-use crate::actor::Actor;
-use crate::demo_publishing::RECTIFYING_ITEMS_2021;
-use crate::engagement::{ConsultationInput, ContributionInput, InterviewInput};
-use crate::publishing::{BulkItem, insert_bulk};
-use crate::{Result, Store, StoreError, on_pool};
+use crate::Demo;
+use crate::publishing::RECTIFYING_ITEMS_2021;
 use chrono::{Datelike, NaiveDate};
+use gongkai_store::actor::Actor;
+use gongkai_store::engagement::{ConsultationInput, ContributionInput, InterviewInput};
+use gongkai_store::publishing::BulkItem;
+use gongkai_store::{Result, StoreError};
 
 const CONSULTATIONS: usize = 60;
 const INTERVIEWS: usize = 14;
@@ -31,7 +32,7 @@ const TOPICS: &[&str] = &[
     "番禺区农村集体资产管理办法",
 ];
 
-impl Store {
+impl Demo<'_> {
     /// A published announcement of a consultation or interview, in the unit's column for them
     /// (set up with the portal); returns its id.
     async fn announce(
@@ -50,8 +51,8 @@ impl Store {
             .and_hms_opt(9, 0, 0)
             .unwrap_or_default()
             .and_utc();
-        on_pool!(self, p => sqlx::query("UPDATE columns SET created_at = $1 WHERE id = $2")
-            .bind(set_up).bind(column_id).execute(p).await?.rows_affected());
+        self.date_columns_opened(&Actor::DEMO, Some(&[column_id]), set_up)
+            .await?;
         let unit = self
             .unit_by_id(unit_id)
             .await?
@@ -69,7 +70,7 @@ impl Store {
             topic: "综合政务".into(),
             genre: "announcement".into(),
             validity: String::new(),
-            body: crate::safe_html::sanitise(&format!("<p>{title}</p>")),
+            body: gongkai_store::safe_html::sanitise(&format!("<p>{title}</p>")),
             column_ids: vec![column_id],
             reviews: vec![
                 ("submit", format!("{}信息编辑", unit.display_short())),
@@ -80,16 +81,15 @@ impl Store {
             ],
             media_form: String::new(),
         };
-        let mut tx = self.begin_write().await?;
-        insert_bulk(&mut tx, &[item]).await?;
-        tx.commit().await?;
+        self.import_published(&Actor::DEMO, "demo", &[item], &[])
+            .await?;
         self.publication_by_index(&index_no)
             .await?
             .map(|p| p.id)
             .ok_or_else(|| StoreError::Internal("announcement not stored".into()))
     }
 
-    pub(crate) async fn create_demo_engagement(&self) -> Result<()> {
+    pub(crate) async fn create_engagement(&self) -> Result<()> {
         let units = self.units().await?;
         let root = units
             .iter()
@@ -99,15 +99,15 @@ impl Store {
         let unit_ids: Vec<i64> = units.iter().map(|u| u.id).collect();
 
         // Interpretations point at the district's documents they explain.
-        let policies: Vec<(i64,)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT id FROM publications WHERE unit_id = $1 AND doc_number <> '' AND status = 'published' ORDER BY id LIMIT 57")
-            .bind(root.id).fetch_all(p).await?);
-        let interps: Vec<(i64,)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT id FROM publications WHERE genre = 'interpretation' ORDER BY id").fetch_all(p).await?);
-        for ((interp,), (policy,)) in interps.iter().zip(policies.iter().cycle()) {
-            on_pool!(self, p => sqlx::query("UPDATE publications SET interprets_id = $1 WHERE id = $2")
-                .bind(policy).bind(interp).execute(p).await?.rows_affected());
-        }
+        let policies = self.published_ids(Some(root.id), None, true, 57).await?;
+        let interps = self
+            .published_ids(None, Some("interpretation"), false, i64::MAX)
+            .await?;
+        let pairs: Vec<(i64, i64)> = interps
+            .into_iter()
+            .zip(policies.iter().copied().cycle())
+            .collect();
+        self.link_interpretations(&Actor::DEMO, &pairs).await?;
 
         // Consultations: opened through the year, each three weeks long, with opinions; the
         // closed ones have their feedback published.
@@ -326,8 +326,8 @@ impl Store {
                     .and_hms_opt(9, 0, 0)
                     .unwrap_or_default()
                     .and_utc();
-                on_pool!(self, p => sqlx::query("UPDATE columns SET created_at = $1 WHERE id = $2")
-                    .bind(opened).bind(c.id).execute(p).await?.rows_affected());
+                self.date_columns_opened(&Actor::DEMO, Some(&[c.id]), opened)
+                    .await?;
                 new_columns.push((u.clone(), c));
             }
             let run = self.run_inspection(&Actor::DEMO, as_of).await?;
@@ -374,7 +374,7 @@ impl Store {
                         topic: "综合政务".into(),
                         genre: "report".into(),
                         validity: String::new(),
-                        body: crate::safe_html::sanitise(
+                        body: gongkai_store::safe_html::sanitise(
                             "<p>按照检查通报要求，现将有关工作情况公开如下。</p>",
                         ),
                         column_ids: vec![c.id],
@@ -383,9 +383,8 @@ impl Store {
                     }
                 })
                 .collect();
-            let mut tx = self.begin_write().await?;
-            insert_bulk(&mut tx, &items).await?;
-            tx.commit().await?;
+            self.import_published(&Actor::DEMO, "demo", &items, &[])
+                .await?;
             for r in self.rectifications(Some(notice.id), None).await? {
                 self.submit_rectification(
                     &Actor::DEMO,
