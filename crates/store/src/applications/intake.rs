@@ -4,23 +4,33 @@
 
 use super::*;
 
-/// What an applicant (or staff registering a paper application) fills in.
+/// What an applicant (or staff registering a paper application) fills in: the particulars of
+/// Art. 29. The API's request bodies flatten it, so its OpenAPI schema (feature `openapi`) is
+/// the one description of these fields. Every field may be left out; the command names each
+/// required one that is empty (422), all at once.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ApplicationInput {
+    /// The code of the agency asked (`GET /api/v1/units`).
     pub unit_code: String,
+    /// natural | commercial | research | public_interest | legal_service | other
     pub applicant_type: String,
     pub applicant_name: String,
+    /// id_card | credit_code | other
     pub id_kind: String,
     pub id_number: String,
     pub phone: String,
     pub email: String,
     pub address: String,
     pub postcode: String,
+    /// A description of the information asked for (Art. 29(二)).
     pub info_description: String,
     pub info_doc_number: String,
     pub purpose: String,
+    /// paper | email | disc | onsite
     pub form_wanted: String,
+    /// post | pickup | email | online
     pub delivery: String,
 }
 

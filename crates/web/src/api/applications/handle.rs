@@ -418,7 +418,6 @@ pub struct RegisterBody {
     #[schema(format = Date)]
     pub received_on: String,
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub input: ApplicationInput,
 }
 

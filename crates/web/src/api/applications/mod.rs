@@ -101,38 +101,8 @@ fn error(status: StatusCode, msg: &str) -> Response {
 /// the first one.
 #[derive(Deserialize, ToSchema)]
 pub struct SubmitBody {
-    #[schema(min_length = 1)]
-    pub unit_code: String,
-    /// natural | commercial | research | public_interest | legal_service | other
-    #[schema(min_length = 1)]
-    pub applicant_type: String,
-    #[schema(min_length = 1)]
-    pub applicant_name: String,
-    /// id_card | credit_code | other
-    #[schema(min_length = 1)]
-    pub id_kind: String,
-    #[schema(min_length = 1)]
-    pub id_number: String,
-    #[schema(min_length = 1)]
-    pub phone: String,
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub address: String,
-    #[serde(default)]
-    pub postcode: String,
-    #[schema(min_length = 1)]
-    pub info_description: String,
-    #[serde(default)]
-    pub info_doc_number: String,
-    #[serde(default)]
-    pub purpose: String,
-    /// paper | email | disc | onsite
-    #[schema(min_length = 1)]
-    pub form_wanted: String,
-    /// post | pickup | email | online
-    #[schema(min_length = 1)]
-    pub delivery: String,
+    #[serde(flatten)]
+    pub input: ApplicationInput,
     /// Up to 128 characters chosen by the client; the same key returns the same application.
     #[serde(default)]
     pub idempotency_key: String,
@@ -193,22 +163,6 @@ pub async fn submit(
             "同一网络地址提交申请过于频繁，请稍后再试",
         );
     }
-    let input = ApplicationInput {
-        unit_code: b.unit_code,
-        applicant_type: b.applicant_type,
-        applicant_name: b.applicant_name,
-        id_kind: b.id_kind,
-        id_number: b.id_number,
-        phone: b.phone,
-        email: b.email,
-        address: b.address,
-        postcode: b.postcode,
-        info_description: b.info_description,
-        info_doc_number: b.info_doc_number,
-        purpose: b.purpose,
-        form_wanted: b.form_wanted,
-        delivery: b.delivery,
-    };
     let key =
         (!b.idempotency_key.trim().is_empty()).then(|| format!("api:{}", b.idempotency_key.trim()));
     let mut files = Vec::with_capacity(b.attachments.len());
@@ -229,7 +183,7 @@ pub async fn submit(
     };
     match state
         .submitter
-        .submit(input, key, today(), attachments)
+        .submit(b.input, key, today(), attachments)
         .await
     {
         Ok(s) => {
