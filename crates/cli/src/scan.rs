@@ -15,14 +15,17 @@ pub(super) fn scan(files: &[PathBuf]) -> Outcome {
                 gongkai_scan::scan_file(&name, &bytes, today).map_err(|e| e.to_string())
             });
         match result {
-            Ok(findings) => {
-                for f in &findings {
+            Ok(scanned) => {
+                for f in &scanned.findings {
                     say!("{name}\t{}\t{}\t{}", f.place, f.kind.label(), f.masked);
                 }
-                found += findings.len();
+                if scanned.more > 0 {
+                    say!("{name}\t另有 {} 处未列出", scanned.more);
+                }
+                found += scanned.total() as usize;
             }
             Err(e) => {
-                eprintln!("{name}：无法读取：{e}");
+                eprintln!("{name}：无法检查：{e}");
                 unreadable += 1;
             }
         }
@@ -31,7 +34,7 @@ pub(super) fn scan(files: &[PathBuf]) -> Outcome {
     if unreadable > 0 {
         Err(Failure(
             2,
-            format!("{unreadable} 个文件无法读取，未完成扫描"),
+            format!("{unreadable} 个文件无法检查（无法读取或超出检查限制），须人工核对"),
         ))
     } else if found > 0 {
         Err(Failure(

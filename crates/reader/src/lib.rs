@@ -97,6 +97,13 @@ pub fn read(bytes: &[u8]) -> Reading {
     let mut repairs = Repairs::default();
     let mut problems = Vec::new();
     let raw = if bytes.starts_with(b"%PDF") {
+        // Decoded within the scan's limits first: an inflate bomb is refused, not expanded.
+        if let Err(e) = gongkai_scan::pdf_within(bytes, gongkai_scan::Limits::default()) {
+            problems.push(problem("unreadable", format!("PDF 无法读取文字：{e}")));
+            let mut reading = analyse("", problems);
+            reading.repairs = repairs;
+            return reading;
+        }
         let owned = bytes.to_vec();
         // The PDF library can panic on damaged files: contain it.
         match std::panic::catch_unwind(move || pdf_extract::extract_text_from_mem(&owned)) {

@@ -330,3 +330,27 @@ fn labels_first_then_the_numbers_column_by_column_or_row_by_row() {
         );
     }
 }
+
+/// A PDF whose one stream inflates to 400 MB (packed in well under 1 MB) is refused with its
+/// reason before any reader expands it.
+#[test]
+fn an_inflate_bomb_is_refused_not_expanded() {
+    use std::io::Write;
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let spaces = vec![b' '; 1024 * 1024];
+    for _ in 0..400 {
+        e.write_all(&spaces).unwrap();
+    }
+    let bomb = e.finish().unwrap();
+    let mut pdf = b"%PDF-1.4\n1 0 obj\n<< /Length ".to_vec();
+    pdf.extend(format!("{} /Filter /FlateDecode >>\nstream\n", bomb.len()).as_bytes());
+    pdf.extend(&bomb);
+    pdf.extend(b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
+    let reading = gongkai_reader::read(&pdf);
+    let p = reading
+        .problems
+        .iter()
+        .find(|p| p.kind == "unreadable")
+        .expect("the bomb is named unreadable");
+    assert!(p.message.contains("256 MB"), "{}", p.message);
+}

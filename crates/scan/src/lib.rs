@@ -10,10 +10,18 @@ use chrono::NaiveDate;
 use gongkai_core::ids::{IdCardNumber, mask_middle};
 use std::io::Read;
 
+mod budget;
+mod pdf;
+mod stream;
+mod xlsx;
 mod xml;
 
+use budget::{Budget, Lines};
+pub use budget::{Limits, Scanned};
+use xlsx::scan_xlsx;
+
 /// What was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     IdCard,
@@ -42,10 +50,15 @@ pub struct Finding {
     pub masked: String,
 }
 
+/// Why a file could not be checked. Either way it is not clean: publication waits for a
+/// person to look at it.
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
     #[error("无法读取：{0}")]
     Unreadable(String),
+    /// Past one of the [`Limits`].
+    #[error("超出检查限制：{0}")]
+    Limit(String),
 }
 
 /// Scan a piece of text.
@@ -167,59 +180,99 @@ fn classify(s: &str, today: NaiveDate) -> Option<(Kind, String)> {
     None
 }
 
-/// Scan a file's bytes, judging its kind by its name (and its first bytes).
-pub fn scan_file(name: &str, bytes: &[u8], today: NaiveDate) -> Result<Vec<Finding>, ScanError> {
-    let lower = name.to_ascii_lowercase();
-    if bytes.starts_with(b"%PDF") || lower.ends_with(".pdf") {
-        return scan_pdf(bytes, today);
-    }
-    if lower.ends_with(".docx") {
-        return scan_docx(bytes, today);
-    }
-    if lower.ends_with(".xlsx") {
-        return scan_xlsx(bytes, today);
-    }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return Err(ScanError::Unreadable(
-            "未知的压缩文件格式（可扫描 .docx、.xlsx、.pdf 和文本文件）".into(),
-        ));
-    }
-    let text = String::from_utf8(bytes.to_vec())
-        .map_err(|_| ScanError::Unreadable("不是 UTF-8 文本，也不是 DOCX、XLSX 或 PDF".into()))?;
-    Ok(scan_lines(&text, today))
+/// Scan a file's bytes within the default [`Limits`], judging its kind by its name (and its
+/// first bytes).
+pub fn scan_file(name: &str, bytes: &[u8], today: NaiveDate) -> Result<Scanned, ScanError> {
+    scan_file_within(name, bytes, today, Limits::default())
 }
 
-fn scan_lines(text: &str, today: NaiveDate) -> Vec<Finding> {
-    text.lines()
-        .enumerate()
-        .flat_map(|(i, line)| scan_text(line, &format!("第 {} 行", i + 1), today))
-        .collect()
+/// Scan a file's bytes within `limits`: past one, [`ScanError::Limit`] (the file cannot be
+/// checked), never an abort or a partial answer.
+pub fn scan_file_within(
+    name: &str,
+    bytes: &[u8],
+    today: NaiveDate,
+    limits: Limits,
+) -> Result<Scanned, ScanError> {
+    let mut b = Budget::new(limits, today);
+    let lower = name.to_ascii_lowercase();
+    let zip = bytes.starts_with(b"PK\x03\x04");
+    if bytes.starts_with(b"%PDF") || lower.ends_with(".pdf") {
+        pdf::scan(bytes, &mut b)?;
+    } else if lower.ends_with(".docx") && zip {
+        scan_docx(bytes, &mut b)?;
+    } else if lower.ends_with(".xlsx") && zip {
+        scan_xlsx(bytes, &mut b)?;
+    } else if zip || lower.ends_with(".docx") || lower.ends_with(".xlsx") {
+        return Err(ScanError::Unreadable(
+            "文件内容与扩展名不符，或是未知的压缩文件格式（可扫描 .docx、.xlsx、.pdf 和文本文件）"
+                .into(),
+        ));
+    } else {
+        let text = std::str::from_utf8(bytes).map_err(|_| {
+            ScanError::Unreadable("不是 UTF-8 文本，也不是 DOCX、XLSX 或 PDF".into())
+        })?;
+        b.unpack(text.len())?;
+        for (i, line) in text.lines().enumerate() {
+            b.scan_line(line, &format!("第 {} 行", i + 1))?;
+        }
+    }
+    Ok(b.out)
 }
+
+/// Whether a PDF's streams all decode within `limits` (an inflate bomb does not): for other
+/// readers of untrusted PDFs (the report reader) to ask before they decode it whole.
+pub fn pdf_within(bytes: &[u8], limits: Limits) -> Result<(), ScanError> {
+    let mut b = Budget::new(limits, NaiveDate::default());
+    pdf::decoded_streams(bytes, &mut b).map(|_| ())
+}
+
+/// Most parts an Office file may have.
+const MAX_PARTS: usize = 10_000;
 
 fn open_zip(bytes: &[u8]) -> Result<zip::ZipArchive<std::io::Cursor<&[u8]>>, ScanError> {
-    zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| ScanError::Unreadable(format!("不是有效的 Office 文件：{e}")))
+    let z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| ScanError::Unreadable(format!("不是有效的 Office 文件：{e}")))?;
+    if z.len() > MAX_PARTS {
+        return Err(ScanError::Limit(format!("压缩包内超过 {MAX_PARTS} 个部件")));
+    }
+    Ok(z)
 }
 
-fn part(
-    z: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+type Zip<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;
+
+/// Stream part `name` (if present) through `on`.
+fn stream_part(
+    z: &mut Zip,
     name: &str,
-) -> Result<Option<String>, ScanError> {
-    let mut f = match z.by_name(name) {
+    b: &mut Budget,
+    on: impl FnMut(stream::Event, &mut Budget) -> Result<(), ScanError>,
+) -> Result<bool, ScanError> {
+    let f = match z.by_name(name) {
+        Ok(f) => f,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(false),
+        Err(e) => return Err(ScanError::Unreadable(format!("{name}：{e}"))),
+    };
+    stream::read(f, name, b, on)?;
+    Ok(true)
+}
+
+/// A small part (a workbook's sheet list, its relationships) read whole, within the budget.
+fn small_part(z: &mut Zip, name: &str, b: &mut Budget) -> Result<Option<String>, ScanError> {
+    let f = match z.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(e) => return Err(ScanError::Unreadable(format!("{name}：{e}"))),
     };
-    // A part of more than 200 MB unpacked is refused rather than read (zip bombs).
     let mut s = String::new();
-    f.by_ref()
-        .take(200 * 1024 * 1024)
+    f.take(b.room() + 1)
         .read_to_string(&mut s)
         .map_err(|e| ScanError::Unreadable(format!("{name}：{e}")))?;
+    b.unpack(s.len())?;
     Ok(Some(s))
 }
 
-fn scan_docx(bytes: &[u8], today: NaiveDate) -> Result<Vec<Finding>, ScanError> {
+fn scan_docx(bytes: &[u8], b: &mut Budget) -> Result<(), ScanError> {
     let mut z = open_zip(bytes)?;
     let names: Vec<String> = z
         .file_names()
@@ -230,8 +283,7 @@ fn scan_docx(bytes: &[u8], today: NaiveDate) -> Result<Vec<Finding>, ScanError> 
             "缺少 word/document.xml，不是 Word 文档".into(),
         ));
     }
-    let mut out = Vec::new();
-    let mut parts: Vec<(String, String)> = vec![("word/document.xml".into(), "正文".into())];
+    let mut parts: Vec<(String, &str)> = vec![("word/document.xml".into(), "正文")];
     for n in &names {
         let place = if n.starts_with("word/header") {
             "页眉"
@@ -241,77 +293,43 @@ fn scan_docx(bytes: &[u8], today: NaiveDate) -> Result<Vec<Finding>, ScanError> 
             "脚注"
         } else if n.starts_with("word/comments") {
             "批注"
-        } else if n.starts_with("docProps/") {
+        } else if n.starts_with("docProps/") && n.ends_with(".xml") {
+            // Properties are XML; the thumbnail Word and python-docx save beside them is not.
             "文档属性"
         } else {
             continue;
         };
-        parts.push((n.clone(), place.into()));
+        if n.ends_with(".xml") {
+            parts.push((n.clone(), place));
+        }
     }
     for (name, place) in parts {
-        if let Some(xml) = part(&mut z, &name)? {
-            let text = xml::text(&xml);
-            for line in text.lines() {
-                out.extend(scan_text(line, &place, today));
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn scan_xlsx(bytes: &[u8], today: NaiveDate) -> Result<Vec<Finding>, ScanError> {
-    let mut z = open_zip(bytes)?;
-    let workbook = part(&mut z, "xl/workbook.xml")?
-        .ok_or_else(|| ScanError::Unreadable("缺少 xl/workbook.xml，不是 Excel 工作簿".into()))?;
-    let rels = part(&mut z, "xl/_rels/workbook.xml.rels")?.unwrap_or_default();
-    let shared: Vec<String> = part(&mut z, "xl/sharedStrings.xml")?
-        .map(|x| xml::shared_strings(&x))
-        .unwrap_or_default();
-    let mut out = Vec::new();
-    for sheet in xml::sheets(&workbook) {
-        let target = xml::relationship_target(&rels, &sheet.rel_id)
-            .map(|t| {
-                if let Some(abs) = t.strip_prefix('/') {
-                    abs.to_string()
-                } else {
-                    format!("xl/{t}")
+        let mut lines = Lines::new(place);
+        stream_part(&mut z, &name, b, |e, b| match e {
+            stream::Event::Text(t) => lines.push(t, b),
+            stream::Event::End { name } => match name {
+                "w:p" | "a:p" | "si" | "row" => lines.end(b),
+                "w:tc" => {
+                    lines.push_char('\t');
+                    Ok(())
                 }
-            })
-            .unwrap_or_default();
-        let Some(data) = part(&mut z, &target)? else {
-            continue;
-        };
-        let hidden = if sheet.hidden { "（隐藏）" } else { "" };
-        for cell in xml::cells(&data, &shared) {
-            let place = format!("工作表“{}”{hidden} {}", sheet.name, cell.reference);
-            out.extend(scan_text(&cell.value, &place, today));
-        }
+                // Runs and text pieces join into words; anything else ends one.
+                "w:t" | "w:r" | "t" | "r" => Ok(()),
+                _ => {
+                    lines.push_char(' ');
+                    Ok(())
+                }
+            },
+            stream::Event::Start { name, .. } => {
+                if matches!(name, "w:br" | "w:tab" | "w:cr") {
+                    lines.push_char(' ');
+                }
+                Ok(())
+            }
+        })?;
+        lines.end(b)?;
     }
-    for (name, place) in [
-        ("docProps/core.xml", "文档属性"),
-        ("docProps/app.xml", "文档属性"),
-    ] {
-        if let Some(x) = part(&mut z, name)? {
-            out.extend(scan_text(&xml::text(&x), place, today));
-        }
-    }
-    Ok(out)
-}
-
-fn scan_pdf(bytes: &[u8], today: NaiveDate) -> Result<Vec<Finding>, ScanError> {
-    // The PDF reader can panic on malformed files: a malformed file is unreadable, not a crash.
-    let pages = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes))
-        .map_err(|_| ScanError::Unreadable("PDF 文件已损坏或格式不受支持".into()))?
-        .map_err(|e| ScanError::Unreadable(format!("PDF：{e}")))?;
-    Ok(pages
-        .iter()
-        .enumerate()
-        .flat_map(|(i, text)| {
-            text.lines()
-                .flat_map(|line| scan_text(line, &format!("第 {} 页", i + 1), today))
-                .collect::<Vec<_>>()
-        })
-        .collect())
+    Ok(())
 }
 
 #[cfg(test)]

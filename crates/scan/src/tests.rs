@@ -98,7 +98,7 @@ fn docx_body_comments_and_properties() {
             "<cp:coreProperties><dc:creator>张三 13700001111</dc:creator></cp:coreProperties>",
         ),
     ]);
-    let f = scan_file("答复书.docx", &doc, today()).unwrap();
+    let f = scan_file("答复书.docx", &doc, today()).unwrap().findings;
     let got: Vec<(&str, Kind)> = f.iter().map(|x| (x.place.as_str(), x.kind)).collect();
     assert!(
         got.contains(&("正文", Kind::IdCard)),
@@ -133,7 +133,7 @@ fn xlsx_hidden_sheets_are_scanned() {
             r#"<worksheet><cols><col min="1"/></cols><sheetData><row r="3"><c r="B3" t="s"><v>1</v></c><c r="C3"><v>13800138000</v></c><c r="D3" t="inlineStr"><is><t>内部资料</t></is></c></row></sheetData></worksheet>"#,
         ),
     ]);
-    let f = scan_file("数据.xlsx", &book, today()).unwrap();
+    let f = scan_file("数据.xlsx", &book, today()).unwrap().findings;
     let got: Vec<(String, Kind)> = f.iter().map(|x| (x.place.clone(), x.kind)).collect();
     assert_eq!(
         got,
@@ -181,7 +181,9 @@ fn pdf_with(text: &str) -> Vec<u8> {
 
 #[test]
 fn pdf_text_and_broken_files() {
-    let f = scan_file("letter.pdf", &pdf_with("Tel 13800138000"), today()).unwrap();
+    let f = scan_file("letter.pdf", &pdf_with("Tel 13800138000"), today())
+        .unwrap()
+        .findings;
     assert_eq!(kinds(&f), vec![Kind::Mobile]);
     assert_eq!(f[0].place, "第 1 页");
     assert!(scan_file("broken.pdf", b"%PDF-1.4 garbage", today()).is_err());
@@ -192,6 +194,7 @@ fn pdf_text_and_broken_files() {
         format!("第一行\n身份证 {ID}\n").as_bytes(),
         today(),
     )
-    .unwrap();
+    .unwrap()
+    .findings;
     assert_eq!(f[0].place, "第 2 行");
 }

@@ -1,4 +1,5 @@
-//! Just enough of OOXML: the text of a part, the sheets of a workbook and their cells.
+//! Just enough of OOXML read whole: entities, a workbook's sheet list and its relationships
+//! (small parts; the large ones are streamed, see `stream.rs`).
 
 /// Decode the five XML entities and numeric character references.
 pub fn unescape(s: &str) -> String {
@@ -42,39 +43,6 @@ pub fn unescape(s: &str) -> String {
     out
 }
 
-/// The text of a part: the content between tags, with a line break after each paragraph, row
-/// or shared string, a tab after each table cell, and a space between other elements.
-pub fn text(xml: &str) -> String {
-    let mut out = String::new();
-    let mut rest = xml;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&unescape(&rest[..lt]));
-        let Some(gt) = rest[lt..].find('>') else {
-            break;
-        };
-        let tag = &rest[lt + 1..lt + gt];
-        let name = tag
-            .trim_start_matches('/')
-            .split([' ', '/'])
-            .next()
-            .unwrap_or("");
-        if tag.starts_with('/') {
-            match name {
-                "w:p" | "a:p" | "si" | "row" => out.push('\n'),
-                "w:tc" => out.push('\t'),
-                // Runs and text pieces join into words; anything else ends one.
-                "w:t" | "w:r" | "t" | "r" => {}
-                _ => out.push(' '),
-            }
-        } else if matches!(name, "w:br" | "w:tab" | "w:cr") {
-            out.push(' ');
-        }
-        rest = &rest[lt + gt + 1..];
-    }
-    out.push_str(&unescape(rest));
-    out
-}
-
 /// The value of attribute `name` in a start tag's text.
 fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     let key = format!(" {name}=\"");
@@ -111,21 +79,6 @@ fn elements<'a>(xml: &'a str, name: &str) -> Vec<(&'a str, &'a str)> {
     out
 }
 
-/// The text of every `<t>` inside `xml`, joined.
-fn t_text(xml: &str) -> String {
-    elements(xml, "t")
-        .iter()
-        .map(|(_, inner)| unescape(inner))
-        .collect()
-}
-
-pub fn shared_strings(xml: &str) -> Vec<String> {
-    elements(xml, "si")
-        .iter()
-        .map(|(_, inner)| t_text(inner))
-        .collect()
-}
-
 pub struct Sheet {
     pub name: String,
     pub rel_id: String,
@@ -148,25 +101,4 @@ pub fn relationship_target(rels: &str, id: &str) -> Option<String> {
         .into_iter()
         .find(|(tag, _)| attr(tag, "Id") == Some(id))
         .and_then(|(tag, _)| attr(tag, "Target").map(unescape))
-}
-
-pub struct Cell {
-    pub reference: String,
-    pub value: String,
-}
-
-pub fn cells(sheet: &str, shared: &[String]) -> Vec<Cell> {
-    elements(sheet, "c")
-        .into_iter()
-        .filter_map(|(tag, inner)| {
-            let reference = attr(tag, "r").unwrap_or("").to_string();
-            let v = elements(inner, "v").first().map(|(_, x)| unescape(x));
-            let value = match attr(tag, "t") {
-                Some("s") => shared.get(v?.trim().parse::<usize>().ok()?)?.clone(),
-                Some("inlineStr") => t_text(inner),
-                _ => v?,
-            };
-            Some(Cell { reference, value })
-        })
-        .collect()
 }

@@ -23,13 +23,18 @@ impl FileScan {
     /// Scan one file (CPU-bound: run it off the async threads).
     pub fn of(name: &str, data: &[u8], today: NaiveDate) -> FileScan {
         match gongkai_scan::scan_file(name, data, today) {
-            Ok(found) if found.is_empty() => FileScan::Clean,
-            Ok(found) => FileScan::Findings {
-                findings: found
+            Ok(found) if found.is_clean() => FileScan::Clean,
+            Ok(found) => {
+                let mut findings: Vec<String> = found
+                    .findings
                     .into_iter()
                     .map(|f| format!("{}：{} {}", f.place, f.kind.label(), f.masked))
-                    .collect(),
-            },
+                    .collect();
+                if found.more > 0 {
+                    findings.push(format!("另有 {} 处同类发现未逐一列出", found.more));
+                }
+                FileScan::Findings { findings }
+            }
             Err(e) => FileScan::Unreadable {
                 error: e.to_string(),
             },

@@ -135,7 +135,14 @@ pub fn urlencode(s: &str) -> String {
 /// Only same-site paths may be a post-login destination (no open redirect).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with("/console") && !n.starts_with("//") && !n.contains('\\') => {
+        // A local console path of visible ASCII only: no line break, NUL or space can reach a
+        // Location header, no `//host` or `\` can leave the site.
+        Some(n)
+            if n.starts_with("/console")
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && n.chars().all(|c| c.is_ascii_graphic()) =>
+        {
             n.to_string()
         }
         _ => "/console".into(),

@@ -187,10 +187,12 @@ async fn login(
             )
                 .into_response())
         }
-        Err(e) => Ok(login_form(
+        // One answer for a wrong password, an unknown user, a locked or a deactivated account:
+        // which it was is in the ledger of failed logins, not on the page a stranger sees.
+        Err(_) => Ok(login_form(
             &state,
             &headers,
-            &e.to_string(),
+            "用户名或密码错误，或账户暂不可用。如需帮助请联系政务公开办。",
             username,
             &next,
             StatusCode::UNAUTHORIZED,

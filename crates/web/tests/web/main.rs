@@ -205,6 +205,9 @@ fn validate_openapi(spec: &serde_json::Value) {
     );
 }
 
+/// The one answer to every failed login.
+const LOGIN_FAILED: &str = "用户名或密码错误，或账户暂不可用";
+
 #[tokio::test]
 async fn api_health_units_workdays_and_openapi() {
     let app = spawn_app().await;
@@ -397,7 +400,7 @@ async fn login_sessions_csrf_and_lockout() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let body = r.text().await.unwrap();
-    assert!(body.contains("用户名或密码错误") && body.contains("value=\"zjj-editor\""));
+    assert!(body.contains(LOGIN_FAILED) && body.contains("value=\"zjj-editor\""));
     for _ in 0..4 {
         c.post(app.url("/console/login"))
             .form(&[
@@ -419,7 +422,36 @@ async fn login_sessions_csrf_and_lockout() {
         .send()
         .await
         .unwrap();
-    assert!(r.text().await.unwrap().contains("账户已锁定"));
+    // A locked account answers as an unknown user or a wrong password does: the page tells a
+    // stranger nothing about which accounts exist or are locked.
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let locked = r.text().await.unwrap();
+    assert!(locked.contains(LOGIN_FAILED) && !locked.contains("账户已锁定"));
+    let r = c
+        .post(app.url("/console/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "nobody-here"),
+            ("password", "wrong"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains(LOGIN_FAILED));
+    // A `next` with a line break or NUL is not a place to go: the login page, not a 500.
+    for next in [
+        "/console%0d%0aSet-Cookie:x=1",
+        "/console%00",
+        "//evil.example/console",
+    ] {
+        let r = c
+            .get(app.url(&format!("/console/login?next={next}")))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "next={next}: {}", r.status());
+        assert!(!r.text().await.unwrap().contains("evil.example"));
+    }
 
     // A real login; a form without the session's CSRF token changes nothing.
     let (admin, token) = app.login("admin").await;
