@@ -184,6 +184,26 @@ pub(super) enum Command {
     },
     /// Measure the report reader: 1,000 reports read and checked
     BenchReader,
+    /// A consistent copy of the SQLite database, taken while the server runs (SQLite's
+    /// `VACUUM INTO`); PostgreSQL is backed up with pg_dump
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup file to write (must not exist)
+        file: PathBuf,
+    },
+    /// Put a backup in place as a data directory's database, after checking its integrity and
+    /// its audit ledger; stop the server first. An existing database is renamed and kept
+    Restore {
+        /// The backup file (written by `gongkai backup`)
+        file: PathBuf,
+        /// The data directory to restore into
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// Replace an existing database there (it is kept as gongkai.db.before-restore-…)
+        #[arg(long)]
+        replace: bool,
+    },
     /// Scan files for personal data and secrecy markings before release: one line per finding
     /// (file, place, kind, masked value); exit 1 if anything is found, 0 if clean, 2 if a file
     /// cannot be read

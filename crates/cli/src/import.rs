@@ -8,15 +8,15 @@ use super::*;
 /// faster (fewer commits, and the index less often idle waiting for the next one).
 pub(super) const IMPORT_BATCH: usize = 5000;
 
+/// The longest line an import reads (one publication with its body).
+const MAX_LINE: usize = 4 * 1024 * 1024;
+/// Errors listed one by one; the rest are counted.
+const MAX_LISTED_ERRORS: usize = 1000;
+
 /// The field a serde error names (`missing field `title``, `unknown field `x``), if any.
 fn serde_field(e: &serde_json::Error) -> String {
     let m = e.to_string();
     m.split('`').nth(1).unwrap_or("").to_string()
-}
-
-/// A progress bar on standard error, redrawn in place.
-fn progress(done: usize, total: usize) {
-    progress_of(done, total, "行")
 }
 
 pub(super) fn progress_of(done: usize, total: usize, unit: &str) {
@@ -62,53 +62,103 @@ pub(super) async fn import_publications(
     index_dir: &std::path::Path,
 ) -> Outcome {
     use gongkai_store::publishing::ImportItem;
-    let text = std::fs::read_to_string(file)
+    use std::io::{BufRead, Read};
+    let f = std::fs::File::open(file)
         .map_err(|e| Failure(2, format!("无法读取 {}：{e}", file.display())))?;
+    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut reader = std::io::BufReader::new(f);
     let store = open(db).await?;
-    let lines: Vec<(usize, &str)> = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim()))
-        .filter(|(_, l)| !l.is_empty())
-        .collect();
-    let total = lines.len();
     let today = gongkai_core::clock::today();
-    let (mut inserted, mut present, mut refused) = (0, 0, 0);
+    let (mut inserted, mut present, mut refused, mut total) = (0, 0, 0, 0);
     let mut errors: Vec<String> = Vec::new();
-    let mut done = 0;
+    let mut unlisted = 0usize;
+    let mut note = |errors: &mut Vec<String>, e: String| {
+        if errors.len() < MAX_LISTED_ERRORS {
+            errors.push(e);
+        } else {
+            unlisted += 1;
+        }
+    };
+    let (mut line_no, mut read) = (0usize, 0u64);
     let import = async {
-        for chunk in lines.chunks(IMPORT_BATCH) {
-            let mut items = Vec::with_capacity(chunk.len());
-            for (n, l) in chunk {
+        loop {
+            // The next batch of lines, read as a stream: memory stays one batch whatever the
+            // file's size, and a line that is not UTF-8 is named, not fatal.
+            let mut items = Vec::with_capacity(IMPORT_BATCH);
+            let mut eof = false;
+            while items.len() < IMPORT_BATCH {
+                let mut buf = Vec::new();
+                let n = (&mut reader)
+                    .take(MAX_LINE as u64 + 1)
+                    .read_until(b'\n', &mut buf)
+                    .map_err(|e| Failure(2, format!("读取 {} 出错：{e}", file.display())))?;
+                if n == 0 {
+                    eof = true;
+                    break;
+                }
+                line_no += 1;
+                read += n as u64;
+                if buf.len() > MAX_LINE && !buf.ends_with(b"\n") {
+                    return Err(Failure(
+                        2,
+                        format!(
+                            "第 {line_no} 行超过 {} MB 仍未结束：导入文件应为每行一条信息的 JSONL",
+                            MAX_LINE / (1024 * 1024)
+                        ),
+                    ));
+                }
+                let Ok(text) = String::from_utf8(buf) else {
+                    total += 1;
+                    refused += 1;
+                    note(
+                        &mut errors,
+                        format!("第 {line_no} 行：不是 UTF-8 编码的文字（请将文件另存为 UTF-8）"),
+                    );
+                    continue;
+                };
+                let l = text.trim();
+                if l.is_empty() {
+                    continue;
+                }
+                total += 1;
                 match serde_json::from_str::<ImportItem>(l) {
-                    Ok(item) => items.push((*n, item)),
+                    Ok(item) => items.push((line_no, item)),
                     Err(e) => {
                         refused += 1;
                         let field = serde_field(&e);
-                        errors.push(if field.is_empty() {
-                            format!("第 {n} 行：不是有效的 JSON 对象（{e}）")
-                        } else {
-                            format!("第 {n} 行 {field}：{e}")
-                        });
+                        note(
+                            &mut errors,
+                            if field.is_empty() {
+                                format!("第 {line_no} 行：不是有效的 JSON 对象（{e}）")
+                            } else {
+                                format!("第 {line_no} 行 {field}：{e}")
+                            },
+                        );
                     }
                 }
             }
-            let summary = store
-                .import_publications(&cli_actor(), items, today)
-                .await?;
-            inserted += summary.inserted;
-            present += summary.already_present;
-            let mut bad_lines: Vec<usize> = summary.errors.iter().map(|e| e.line).collect();
-            bad_lines.dedup();
-            refused += bad_lines.len();
-            errors.extend(
-                summary
-                    .errors
-                    .iter()
-                    .map(|e| format!("第 {} 行 {}：{}", e.line, e.field, e.message)),
-            );
-            done += chunk.len();
-            progress(done, total);
+            if !items.is_empty() {
+                let summary = store
+                    .import_publications(&cli_actor(), items, today)
+                    .await?;
+                inserted += summary.inserted;
+                present += summary.already_present;
+                let mut bad_lines: Vec<usize> = summary.errors.iter().map(|e| e.line).collect();
+                bad_lines.dedup();
+                refused += bad_lines.len();
+                for e in &summary.errors {
+                    note(
+                        &mut errors,
+                        format!("第 {} 行 {}：{}", e.line, e.field, e.message),
+                    );
+                }
+            }
+            if size > 0 {
+                progress_of(read.min(size) as usize / 1024, size as usize / 1024, "KB");
+            }
+            if eof {
+                break;
+            }
         }
         Ok::<(), Failure>(())
     };
@@ -143,6 +193,9 @@ pub(super) async fn import_publications(
     }
     for e in &errors {
         eprintln!("{e}");
+    }
+    if unlisted > 0 {
+        eprintln!("另有 {unlisted} 处错误未逐一列出。");
     }
     say!("导入 {inserted} 条，已存在 {present} 条（未改动），有误 {refused} 行，共 {total} 行。");
     if refused > 0 {

@@ -250,6 +250,30 @@ async fn run(command: Command) -> Outcome {
         } => bench_search::report(db, applications, publications, units).await,
         Command::BenchReader => bench_search::reader(),
         Command::Scan { files } => scan(&files),
+        Command::Backup { db, file } => {
+            let store = open(&db).await?;
+            store.backup_to(&file).await?;
+            store.close().await;
+            say!("已备份到 {}", file.display());
+            Ok(())
+        }
+        Command::Restore {
+            file,
+            data,
+            replace,
+        } => {
+            let (check, kept) = gongkai_store::backup::restore(&file, &data, replace).await?;
+            say!(
+                "已恢复到 {}：申请 {} 件，审计日志 {} 条，完整",
+                data.display(),
+                check.applications,
+                check.ledger_entries
+            );
+            if let Some(k) = kept {
+                say!("原数据库保留为 {}", k.display());
+            }
+            Ok(())
+        }
         Command::Import {
             command:
                 ImportCommand::Publications {

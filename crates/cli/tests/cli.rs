@@ -171,7 +171,9 @@ fn units_users_calendar_and_audit_from_the_command_line() {
     let csv = dir.path().join("2027.csv");
     std::fs::write(
         &csv,
-        "date,name,kind,notice\n2027-01-01,元旦,off,n27\n2027-02-06,春节,work,n27\n",
+        "date,name,kind,notice\n2027-01-01,元旦,off,n27\n2027-02-06,春节,work,n27\n\
+         2027-02-07,春节,off,n27\n2027-04-03,清明节,off,n27\n2027-05-01,劳动节,off,n27\n\
+         2027-06-05,端午节,off,n27\n2027-09-04,中秋节,off,n27\n2027-10-02,国庆节,off,n27\n",
     )
     .unwrap();
     let o = gongkai(&["calendar", "import", "--data", data, csv.to_str().unwrap()]);
@@ -194,6 +196,18 @@ fn units_users_calendar_and_audit_from_the_command_line() {
             .code(),
         Some(2)
     );
+    // One line for a year is not that year's notice: refused, naming what it lacks.
+    let short = dir.path().join("2028.csv");
+    std::fs::write(&short, "date,name,kind,notice\n2028-01-01,元旦,off,n28\n").unwrap();
+    let o = gongkai(&[
+        "calendar",
+        "import",
+        "--data",
+        data,
+        short.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("2028 年缺少春节"), "{}", stderr(&o));
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "date,name,kind,notice\n2028-01-01,元旦,holiday,n\n").unwrap();
     let o = gongkai(&["calendar", "import", "--data", data, bad.to_str().unwrap()]);
@@ -523,7 +537,8 @@ fn acknowledged_applications_survive_kill_9() {
         .spawn()
         .unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let acknowledged: Vec<String> = rt.block_on(async {
+    let backup = dir.path().join("copy.db");
+    let (acknowledged, before_backup): (Vec<String>, Vec<String>) = rt.block_on(async {
         let base = format!("http://127.0.0.1:{port}");
         let client = reqwest::Client::new();
         for _ in 0..100 {
@@ -537,31 +552,41 @@ fn acknowledged_applications_survive_kill_9() {
             "id_number": "11010519491231002X", "phone": "13800138000", "info_description": "某项目批复",
             "form_wanted": "email", "delivery": "email", "email": "w@example.com"
         });
+        let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
         let mut tasks = Vec::new();
         for _ in 0..16 {
             let (client, url, body) = (client.clone(), format!("{base}/api/v1/applications"), body.clone());
+            let acked = acked.clone();
             tasks.push(tokio::spawn(async move {
-                let mut codes = Vec::new();
                 // Until the server dies under us.
                 while let Ok(r) = client.post(&url).json(&body).send().await {
                     if r.status() == reqwest::StatusCode::CREATED
                         && let Ok(v) = r.json::<serde_json::Value>().await
                         && let Some(code) = v["tracking_code"].as_str()
                     {
-                        codes.push(code.to_string());
+                        acked.lock().unwrap().push(code.to_string());
                     }
                 }
-                codes
             }));
         }
-        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        // A backup taken under the load holds everything acknowledged before it began.
+        let before_backup = acked.lock().unwrap().clone();
+        let (data_dir, copy) = (data.to_string(), backup.clone());
+        let o = tokio::task::spawn_blocking(move || {
+            gongkai(&["backup", "--data", &data_dir, copy.to_str().unwrap()])
+        })
+        .await
+        .unwrap();
+        assert_eq!(o.status.code(), Some(0), "backup under load: {}", stderr(&o));
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         server.kill().unwrap(); // SIGKILL
         server.wait().unwrap();
-        let mut all = Vec::new();
         for t in tasks {
-            all.extend(t.await.unwrap());
+            t.await.unwrap();
         }
-        all
+        let all = acked.lock().unwrap().clone();
+        (all, before_backup)
     });
     assert!(
         acknowledged.len() > 50,
@@ -569,18 +594,21 @@ fn acknowledged_applications_survive_kill_9() {
         acknowledged.len()
     );
     // Every acknowledged application is in the database after the crash.
-    let stored: std::collections::HashSet<String> = rt.block_on(async {
-        use sqlx::Connection;
-        let url = format!("sqlite://{}", dir.path().join("gongkai.db").display());
-        let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
-        sqlx::query_as::<_, (String,)>("SELECT tracking_code FROM applications")
-            .fetch_all(&mut c)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|(c,)| c)
-            .collect()
-    });
+    let codes_in = |db: std::path::PathBuf| {
+        rt.block_on(async move {
+            use sqlx::Connection;
+            let url = format!("sqlite://{}", db.display());
+            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query_as::<_, (String,)>("SELECT tracking_code FROM applications")
+                .fetch_all(&mut c)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(c,)| c)
+                .collect::<std::collections::HashSet<String>>()
+        })
+    };
+    let stored = codes_in(dir.path().join("gongkai.db"));
     let lost: Vec<&String> = acknowledged
         .iter()
         .filter(|c| !stored.contains(*c))
@@ -594,6 +622,43 @@ fn acknowledged_applications_survive_kill_9() {
     // And the ledger is whole.
     let o = gongkai(&["audit", "verify", "--data", data]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    // The backup restores: every application acknowledged before it began, a whole ledger.
+    assert!(!before_backup.is_empty(), "the load ran before the backup");
+    let restored = dir.path().join("restored");
+    let restored_s = restored.to_str().unwrap();
+    let backup_s = backup.to_str().unwrap();
+    let o = gongkai(&["restore", backup_s, "--data", restored_s]);
+    assert_eq!(o.status.code(), Some(0), "restore: {}", stderr(&o));
+    let back = codes_in(restored.join("gongkai.db"));
+    let missing = before_backup.iter().filter(|c| !back.contains(*c)).count();
+    assert_eq!(
+        missing,
+        0,
+        "{missing} of {} missing from the restored backup",
+        before_backup.len()
+    );
+    let o = gongkai(&["audit", "verify", "--data", restored_s]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A second restore over it is refused without --replace, and keeps the old one with it.
+    let o = gongkai(&["restore", backup_s, "--data", restored_s]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--replace"), "{}", stderr(&o));
+    let o = gongkai(&["restore", backup_s, "--data", restored_s, "--replace"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("原数据库保留为"));
+    // Something that is not a backup is refused and nothing is replaced.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"not a database at all").unwrap();
+    let o = gongkai(&[
+        "restore",
+        junk.to_str().unwrap(),
+        "--data",
+        restored_s,
+        "--replace",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert_eq!(codes_in(restored.join("gongkai.db")).len(), back.len());
 }
 
 #[test]
@@ -716,12 +781,32 @@ fn import_publications_names_bad_lines_and_can_run_again() {
         "/no/such/file.jsonl",
     ]);
     assert_eq!(o.status.code(), Some(2));
+    // A line that is not UTF-8 is named and the others still go in; a file that is not lines
+    // at all (/dev/zero) is refused at its first line's limit instead of read whole.
+    let mixed = dir.path().join("mixed.jsonl");
+    let mut bytes = good("QZ/2021-00007").into_bytes();
+    bytes.extend_from_slice(b"\n{\"title\": \"\xff\xfe\"}\n");
+    bytes.extend_from_slice(good("QZ/2021-00008").as_bytes());
+    std::fs::write(&mixed, bytes).unwrap();
+    let o = gongkai(&[
+        "import",
+        "publications",
+        "--data",
+        data,
+        mixed.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("第 2 行：不是 UTF-8"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("导入 2 条"), "{}", stdout(&o));
+    let o = gongkai(&["import", "publications", "--data", data, "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("第 1 行超过 4 MB"), "{}", stderr(&o));
 
     // The search index is rebuilt from the records; a damaged one is set aside and rebuilt.
     let o = gongkai(&["reindex", "--data", data]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("读取 1 条信息，其中 1 条已公开可检索"),
+        stdout(&o).contains("读取 3 条信息，其中 3 条已公开可检索"),
         "{}",
         stdout(&o)
     );
@@ -730,7 +815,7 @@ fn import_publications_names_bad_lines_and_can_run_again() {
     let o = gongkai(&["reindex", "--data", data]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("无法读取"), "{}", stderr(&o));
-    assert!(stdout(&o).contains("其中 1 条已公开可检索"));
+    assert!(stdout(&o).contains("其中 3 条已公开可检索"));
 
     // With the index there and no server holding it, an import updates it as it stores.
     let import_line = |line: String| {
@@ -758,7 +843,7 @@ fn import_publications_names_bad_lines_and_can_run_again() {
         .unwrap();
     assert_eq!(found.total, 1);
     assert_eq!(found.hits[0].index_no, "QZ/2021-00005");
-    assert_eq!(index.len(), 2);
+    assert_eq!(index.len(), 4);
 
     // While another process holds the index (a running server), the import stores the items
     // and says who will index them.

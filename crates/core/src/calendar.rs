@@ -295,6 +295,53 @@ impl Calendar {
     }
 }
 
+/// The holidays every year's notice arranges (全国年节及纪念日放假办法, Art. 2: the holidays of
+/// all citizens), as the notices name them.
+pub const STATUTORY_HOLIDAYS: [&str; 7] = [
+    "元旦",
+    "春节",
+    "清明节",
+    "劳动节",
+    "端午节",
+    "中秋节",
+    "国庆节",
+];
+
+/// The statutory holidays a notice leaves out, by the year it covers (empty: whole).
+///
+/// A notice of the State Council's General Office arranges all seven holidays of its year, so
+/// an import that lacks one is not the notice: most often a file cut short or a single line
+/// typed by hand. Taken as the year's calendar it would make the missing holiday's days working
+/// days, and every deadline across them wrong. Step by step: each entry's year is the year its
+/// notice covers (as [`Calendar::from_entries`] reckons it); for each year, the names of its days
+/// off ("中秋节、国庆节" names two); each holiday must be named by at least one of them (by its
+/// name without the final 节, as 清明 or 劳动 also appear alone).
+pub fn missing_holidays(entries: &[CalendarEntry]) -> BTreeMap<i32, Vec<&'static str>> {
+    let years = covered_year_by_notice(entries);
+    let mut named: BTreeMap<i32, Vec<&str>> = BTreeMap::new();
+    for e in entries {
+        let year = years[e.notice.as_str()];
+        let names = named.entry(year).or_default();
+        if e.kind == DayKind::Off {
+            names.push(e.name.as_str());
+        }
+    }
+    named
+        .into_iter()
+        .filter_map(|(year, names)| {
+            let missing: Vec<&'static str> = STATUTORY_HOLIDAYS
+                .iter()
+                .copied()
+                .filter(|h| {
+                    let stem = h.trim_end_matches('节');
+                    !names.iter().any(|n| n.contains(stem))
+                })
+                .collect();
+            (!missing.is_empty()).then_some((year, missing))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,5 +491,42 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_builtin_notice_arranges_the_seven_holidays() {
+        // The real notices of 2019–2026 (shared/domain/holidays-cn.csv) are whole.
+        let entries: Vec<CalendarEntry> = Calendar::builtin()
+            .entries()
+            .iter()
+            .map(|(e, _)| e.clone())
+            .collect();
+        assert!(missing_holidays(&entries).is_empty());
+    }
+
+    #[test]
+    fn a_notice_cut_short_names_what_it_lacks() {
+        let e = |date: &str, name: &str, kind| CalendarEntry {
+            date: d(date),
+            name: name.into(),
+            kind,
+            notice: "n27".into(),
+        };
+        // The one line typed by hand: 元旦 only.
+        let one = vec![e("2027-01-01", "元旦", DayKind::Off)];
+        assert_eq!(
+            missing_holidays(&one)[&2027],
+            vec!["春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"]
+        );
+        // A make-up working day does not arrange a holiday; a combined name arranges two.
+        let some = vec![
+            e("2027-01-01", "元旦", DayKind::Off),
+            e("2027-02-06", "春节", DayKind::Work),
+            e("2027-04-05", "清明节", DayKind::Off),
+            e("2027-05-01", "劳动节", DayKind::Off),
+            e("2027-06-09", "端午节", DayKind::Off),
+            e("2027-10-01", "国庆节、中秋节", DayKind::Off),
+        ];
+        assert_eq!(missing_holidays(&some)[&2027], vec!["春节"]);
     }
 }

@@ -93,22 +93,54 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Result<FileKind, String> {
     } else if (bytes.starts_with(b"ID3") || bytes.starts_with(&[0xFF, 0xFB])) && ext == "mp3" {
         Some(FileKind::Mp3)
     } else if bytes.starts_with(b"PK\x03\x04") {
-        // A ZIP container: the Office formats and OFD are told apart by the name.
-        match ext {
-            "docx" => Some(FileKind::Docx),
-            "xlsx" => Some(FileKind::Xlsx),
-            "ofd" => Some(FileKind::Ofd),
-            _ => None,
+        // A ZIP container: the Office formats and OFD are told apart by the part each must
+        // have (its name is stored in clear in the archive), not by the file's name alone.
+        let has = |part: &[u8]| bytes.windows(part.len()).any(|w| w == part);
+        let (kind, part, what) = match ext {
+            "docx" => (FileKind::Docx, &b"word/document.xml"[..], "Word 文档"),
+            "xlsx" => (FileKind::Xlsx, &b"xl/workbook.xml"[..], "Excel 工作簿"),
+            "ofd" => (FileKind::Ofd, &b"OFD.xml"[..], "OFD 文件"),
+            _ => return Err(unsupported(name)),
+        };
+        if !has(part) {
+            return Err(format!(
+                "文件“{}”不是有效的{what}（压缩包中缺少 {}），请用原软件重新保存后上传",
+                display_name(name),
+                String::from_utf8_lossy(part)
+            ));
         }
+        Some(kind)
     } else {
         None
     };
-    kind.ok_or_else(|| {
-        format!(
-            "文件“{}”的格式不受支持，请上传 {ACCEPTED} 格式的文件",
-            display_name(name)
-        )
-    })
+    let kind = kind.ok_or_else(|| unsupported(name))?;
+    // The content must be what the name says: a picture named .docx would open as nothing.
+    let claimed = match ext {
+        "pdf" => Some(FileKind::Pdf),
+        "png" => Some(FileKind::Png),
+        "jpg" | "jpeg" => Some(FileKind::Jpeg),
+        "docx" => Some(FileKind::Docx),
+        "xlsx" => Some(FileKind::Xlsx),
+        "ofd" => Some(FileKind::Ofd),
+        "mp4" => Some(FileKind::Mp4),
+        "mp3" => Some(FileKind::Mp3),
+        _ => None,
+    };
+    match claimed {
+        Some(c) if c != kind => Err(format!(
+            "文件“{}”的内容是 {}，与扩展名 .{ext} 不符，请检查后重新上传",
+            display_name(name),
+            kind.extension().to_uppercase()
+        )),
+        _ => Ok(kind),
+    }
+}
+
+fn unsupported(name: &str) -> String {
+    format!(
+        "文件“{}”的格式不受支持，请上传 {ACCEPTED} 格式的文件",
+        display_name(name)
+    )
 }
 
 /// Check a whole set of files against `limits`: the kind of each, or the first problem found.
@@ -165,7 +197,16 @@ mod tests {
             sniff("scan.JPG", &[0xFF, 0xD8, 0xFF, 0xE0]),
             Ok(FileKind::Jpeg)
         );
-        assert_eq!(sniff("x.docx", b"PK\x03\x04rest"), Ok(FileKind::Docx));
+        assert_eq!(
+            sniff("x.docx", b"PK\x03\x04..word/document.xml.."),
+            Ok(FileKind::Docx)
+        );
+        // Any ZIP is not a Word document; a picture is not one by being named so.
+        let err = sniff("x.docx", b"PK\x03\x04..a.txt..").unwrap_err();
+        assert!(err.contains("不是有效的Word 文档"), "{err}");
+        let err = sniff("x.docx", b"\x89PNG\r\n\x1a\n....").unwrap_err();
+        assert!(err.contains("内容是 PNG") && err.contains(".docx"), "{err}");
+        assert!(sniff("a.pdf", &[0xFF, 0xD8, 0xFF, 0xE0]).is_err());
         // A renamed program is refused whatever its name says.
         let err = sniff("证明.pdf", b"MZ\x90\x00").unwrap_err();
         assert!(

@@ -202,9 +202,69 @@ pub fn check_text(
     Ok(())
 }
 
+/// Check a link the site shows (a video, a page): `https://` or `http://` to a named host, or a
+/// path on this site (`/files/…`). A scheme-relative `//host/…`, a `\\` path, `javascript:` and
+/// anything with spaces or control characters are refused: a link must go where it says.
+pub fn check_link(url: &str) -> Result<(), String> {
+    let refuse = || {
+        Err("链接应以 https:// 或 http:// 开头并写明网站域名，或为本站以 / 开头的地址".to_string())
+    };
+    if url.is_empty() {
+        return Ok(());
+    }
+    if !url.chars().all(|c| c.is_ascii_graphic()) || url.contains('\\') {
+        return refuse();
+    }
+    if let Some(path) = url.strip_prefix('/') {
+        return if path.starts_with('/') {
+            refuse()
+        } else {
+            Ok(())
+        };
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let Some(rest) = rest else { return refuse() };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = host.split(':').next().unwrap_or("");
+    let named = !host.is_empty()
+        && !authority.contains('@')
+        && host.split('.').all(|label| {
+            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    if named { Ok(()) } else { refuse() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_go_where_they_say() {
+        for ok in [
+            "",
+            "https://www.panyu.gov.cn/v/1.mp4",
+            "http://video.gd.gov.cn:8080/a?b=c",
+            "/files/3",
+        ] {
+            assert!(check_link(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "//evil.example/v.mp4",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "https://",
+            "https://user@evil.example/",
+            "https://evil..example/",
+            "https://exa mple.com/",
+            "ftp://example.com/v.mp4",
+            "https://example.com/\u{0}",
+        ] {
+            assert!(check_link(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn roles_round_trip_and_scope() {

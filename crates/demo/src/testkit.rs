@@ -23,21 +23,48 @@ pub fn say_skipped(what: &str, why: &str) {
 }
 
 /// Tests reckon deadlines from today: give the calendar the years from this year on that the
-/// built-in data lacks (only 1 January off, as a stand-in notice), so tests do not depend on the
-/// date they run. Real installations import the State Council's notice instead.
+/// built-in data lacks, so tests do not depend on the date they run. The stand-in notice has 1
+/// January off and names the other statutory holidays on Saturdays (days off anyway), so it is
+/// a whole notice that moves no deadline but New Year's. Real installations import the State
+/// Council's notice instead.
 pub async fn cover_coming_years(store: &Store) -> Result<()> {
-    use chrono::Datelike;
+    use chrono::{Datelike, NaiveDate, Weekday};
     let this_year = gongkai_core::clock::today().year();
     let cal = store.calendar().await?;
     let mut entries = Vec::new();
     for year in this_year..=this_year + 2 {
-        if !cal.covered_years().contains(&year) {
+        if cal.covered_years().contains(&year) {
+            continue;
+        }
+        let notice = format!("test-stand-in-{year}");
+        let saturday_from = |month: u32| {
+            let mut d = NaiveDate::from_ymd_opt(year, month, 1).expect("a month's first day");
+            while d.weekday() != Weekday::Sat {
+                d = d.succ_opt().expect("a next day");
+            }
+            d
+        };
+        let mut add = |name: &str, date: NaiveDate| {
             entries.push(gongkai_core::CalendarEntry {
-                date: chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("1 January"),
-                name: "元旦".into(),
+                date,
+                name: name.into(),
                 kind: gongkai_core::DayKind::Off,
-                notice: format!("test-stand-in-{year}"),
-            });
+                notice: notice.clone(),
+            })
+        };
+        add(
+            "元旦",
+            NaiveDate::from_ymd_opt(year, 1, 1).expect("1 January"),
+        );
+        for (name, month) in [
+            ("春节", 2),
+            ("清明节", 4),
+            ("劳动节", 5),
+            ("端午节", 6),
+            ("中秋节", 9),
+            ("国庆节", 10),
+        ] {
+            add(name, saturday_from(month));
         }
     }
     if !entries.is_empty() {

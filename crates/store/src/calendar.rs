@@ -75,6 +75,20 @@ impl Store {
         entries: Vec<CalendarEntry>,
     ) -> Result<BTreeSet<i32>> {
         actor.may(Action::Administer, None)?;
+        let missing = gongkai_core::calendar::missing_holidays(&entries);
+        if !missing.is_empty() {
+            let what: Vec<String> = missing
+                .iter()
+                .map(|(year, m)| format!("{year} 年缺少{}", m.join("、")))
+                .collect();
+            return Err(StoreError::invalid(
+                "file",
+                format!(
+                    "这不是一份完整的放假安排通知：{}。国务院办公厅的通知每年安排元旦、春节、清明节、劳动节、端午节、中秋节、国庆节七个节日的放假，请导入整份通知。",
+                    what.join("；")
+                ),
+            ));
+        }
         let actor = actor.name();
         let current = self.calendar().await?;
         let (merged, replaced) = current.merged_with(entries);

@@ -17,6 +17,7 @@ pub mod actor;
 pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod calendar;
 pub mod engagement;
 pub mod files;

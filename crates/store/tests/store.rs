@@ -257,7 +257,18 @@ async fn calendar_import_replaces_only_its_years() {
     assert_eq!(cal.covered_years().len(), 8);
     let d = |s| gongkai_core::calendar::parse_date(s).unwrap();
     assert!(cal.add_workdays(d("2026-12-25"), 10).is_err());
-    let csv = "date,name,kind,notice\n2027-01-01,元旦,off,n27\n2027-02-06,春节,work,n27\n2027-02-08,春节,off,n27\n";
+    let csv = "date,name,kind,notice\n2027-01-01,元旦,off,n27\n2027-02-06,春节,work,n27\n2027-02-08,春节,off,n27\n\
+               2027-04-03,清明节,off,n27\n2027-05-01,劳动节,off,n27\n2027-06-05,端午节,off,n27\n\
+               2027-09-04,中秋节,off,n27\n2027-10-02,国庆节,off,n27\n";
+    // A notice cut short (元旦 alone) is refused, naming what it lacks, and changes nothing.
+    let short = "date,name,kind,notice\n2027-01-01,元旦,off,n27\n";
+    let refused = store
+        .import_calendar(&Actor::system("office"), parse_csv(short).unwrap())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("2027 年缺少春节、清明节"), "{refused}");
+    assert_eq!(store.calendar().await.unwrap().covered_years().len(), 8);
     let replaced = store
         .import_calendar(&Actor::system("office"), parse_csv(csv).unwrap())
         .await

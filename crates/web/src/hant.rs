@@ -78,7 +78,9 @@ fn fold_query(query: &str) -> String {
     serde_urlencoded::to_string(folded).unwrap_or_else(|_| query.to_string())
 }
 
-/// The site's address: the configured public URL, or this request's host.
+/// The site's address: the configured public URL, or this request's host when the operator
+/// allowed it (`--allowed-host`, or localhost), else `http://localhost`. A Host header is never
+/// taken unchecked: pages are cached and a forged host would reach the next visitor.
 pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     let configured = state.config.public_url.trim().trim_end_matches('/');
     if !configured.is_empty() {
@@ -87,12 +89,22 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
+        .filter(|h| host_allowed(h, &state.config.allowed_hosts))
         .unwrap_or("localhost");
     format!("http://{host}")
+}
+
+/// A Host header (with its port) the operator allowed, or a loopback name.
+fn host_allowed(host: &str, allowed: &[String]) -> bool {
+    let name = match host.rsplit_once(':') {
+        Some((n, port)) if !n.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => n,
+        _ => host,
+    };
+    let name = name.to_ascii_lowercase();
+    matches!(name.as_str(), "localhost" | "127.0.0.1" | "[::1]")
+        || allowed
+            .iter()
+            .any(|a| a.trim().eq_ignore_ascii_case(&name) || a.trim().eq_ignore_ascii_case(host))
 }
 
 /// The footer's configured lines (网站标识码, ICP备案号, 公安备案号) and the office's contact.

@@ -20,7 +20,7 @@ mod console;
 mod error;
 pub mod hant;
 mod letter;
-mod limit;
+pub mod limit;
 mod page_cache;
 mod portal;
 mod posted;
@@ -39,35 +39,35 @@ pub use error::AppError;
 pub struct AppState {
     pub store: Store,
     pub config: WebConfig,
-    limits: std::sync::Arc<Limits>,
+    limits: std::sync::Arc<limit::RateLimits>,
+    trusted_proxies: std::sync::Arc<Vec<limit::Cidr>>,
     submitter: submitter::Submitter,
     pub search: site_search::SiteSearch,
     pages: page_cache::PageCache,
 }
 
-struct Limits {
-    /// Application submissions per address.
-    apply: limit::RateLimiter,
-    /// Status look-ups (tracking code + password) per address: slows password guessing.
-    status: limit::RateLimiter,
-    /// Opinions, interview questions and messages per address.
-    contribute: limit::RateLimiter,
-}
-
 impl AppState {
     /// Needs a tokio runtime: it starts the application writer.
     pub fn new(store: Store, config: WebConfig) -> AppState {
+        use limit::Bucket;
         let hour = std::time::Duration::from_secs(3600);
-        let limits = Limits {
-            apply: limit::RateLimiter::new(config.applications_per_hour, hour),
-            status: limit::RateLimiter::new(config.status_lookups_per_hour, hour),
-            contribute: limit::RateLimiter::new(config.contributions_per_hour, hour),
-        };
+        let quarter = std::time::Duration::from_secs(900);
+        let limits = limit::RateLimits::new(
+            Box::new(limit::MemoryCounters::default()),
+            &[
+                (Bucket::Apply, config.applications_per_hour, hour),
+                (Bucket::Status, config.status_lookups_per_hour, hour),
+                (Bucket::Contribute, config.contributions_per_hour, hour),
+                (Bucket::Login, config.logins_per_quarter_hour, quarter),
+            ],
+        );
+        let trusted_proxies = std::sync::Arc::new(config.trusted_proxies.clone());
         AppState {
             submitter: submitter::Submitter::start(store.clone()),
             store,
             config,
             limits: std::sync::Arc::new(limits),
+            trusted_proxies,
             search: site_search::SiteSearch::in_memory(),
             pages: page_cache::PageCache::default(),
         }
@@ -106,6 +106,33 @@ pub struct WebConfig {
         arg(long, env = "GONGKAI_CONTRIBUTIONS_PER_HOUR", default_value_t = 20)
     )]
     pub contributions_per_hour: usize,
+    /// Login attempts per client address per 15 minutes (beside each account's own lock after
+    /// 5 wrong passwords)
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GONGKAI_LOGINS_PER_QUARTER_HOUR", default_value_t = 30)
+    )]
+    pub logins_per_quarter_hour: usize,
+    /// Reverse proxies whose X-Forwarded-For / X-Real-IP name the client (CIDR, repeatable or
+    /// comma-separated); from anyone else those headers are ignored
+    #[cfg_attr(
+        feature = "cli",
+        arg(long = "trusted-proxy", env = "GONGKAI_TRUSTED_PROXIES", value_name = "CIDR",
+            value_delimiter = ',', value_parser = limit::Cidr::parse)
+    )]
+    pub trusted_proxies: Vec<limit::Cidr>,
+    /// Host names the site answers to in its links (besides the public URL's host and
+    /// localhost); an unlisted Host header never reaches a page, a feed or the sitemap
+    #[cfg_attr(
+        feature = "cli",
+        arg(
+            long = "allowed-host",
+            env = "GONGKAI_ALLOWED_HOSTS",
+            value_name = "HOST",
+            value_delimiter = ','
+        )
+    )]
+    pub allowed_hosts: Vec<String>,
     /// Run the website inspection at start and every N hours (0: only on demand)
     #[cfg_attr(
         feature = "cli",
@@ -113,7 +140,8 @@ pub struct WebConfig {
     )]
     pub inspect_every_hours: u64,
     /// The site's public address (https://www.panyu.gov.cn), for canonical links, feeds and
-    /// the sitemap; empty: taken from each request's Host header
+    /// the sitemap; empty: the request's host if it is allowed (--allowed-host, localhost),
+    /// else http://localhost
     #[cfg_attr(
         feature = "cli",
         arg(long, env = "GONGKAI_PUBLIC_URL", default_value = "")
@@ -153,6 +181,9 @@ impl Default for WebConfig {
             applications_per_hour: 20,
             status_lookups_per_hour: 60,
             contributions_per_hour: 20,
+            logins_per_quarter_hour: 30,
+            trusted_proxies: Vec::new(),
+            allowed_hosts: Vec::new(),
             inspect_every_hours: 0,
             public_url: String::new(),
             site_code: String::new(),

@@ -57,12 +57,8 @@ impl Store {
         check_text("文字实录", transcript, true, 200_000)
             .map_err(|m| StoreError::invalid("transcript", m))?;
         let url = video_url.trim();
-        if !(url.is_empty() || url.starts_with("https://") || url.starts_with('/')) {
-            return Err(StoreError::invalid(
-                "video_url",
-                "视频地址应以 https:// 开头，或为本站地址",
-            ));
-        }
+        gongkai_core::org::check_link(url)
+            .map_err(|m| StoreError::invalid("video_url", format!("视频地址：{m}")))?;
         let mut tx = self.begin_write().await?;
         let n = on_tx!(&mut tx, c => sqlx::query("UPDATE interviews SET transcript = $1, video_url = $2 WHERE id = $3")
             .bind(transcript.trim()).bind(url).bind(id).execute(c).await?.rows_affected());

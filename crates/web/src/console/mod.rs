@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::limit::{Bucket, ClientIp};
 use crate::posted::ChForm;
 use crate::session::{
     CurrentStaff, LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie, safe_next, same_token, set_cookie,
@@ -138,6 +139,7 @@ struct LoginForm {
 
 async fn login(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     ChForm(f): ChForm<LoginForm>,
 ) -> Result<Response, AppError> {
@@ -162,6 +164,17 @@ async fn login(
             username,
             &next,
             StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    // Guessing is slowed at the guesser's address, whichever accounts it tries.
+    if !state.limits.allow(Bucket::Login, client) {
+        return Ok(login_form(
+            &state,
+            &headers,
+            "本网络地址登录尝试过于频繁，请 15 分钟后再试。",
+            username,
+            &next,
+            StatusCode::TOO_MANY_REQUESTS,
         ));
     }
     match state.store.login(username, &f.password).await? {

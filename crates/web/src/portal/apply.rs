@@ -4,12 +4,13 @@
 use crate::AppState;
 use crate::error::AppError;
 use crate::letter::file_response;
+use crate::limit::{Bucket, ClientIp};
 use crate::posted::ChForm;
 use crate::posted::Posted;
 use crate::site::{site_name, today};
 use crate::view::*;
 use axum::Router;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -21,7 +22,6 @@ use gongkai_store::applications::{ApplicationInput, DELIVERIES, FORMS, ID_KINDS}
 use gongkai_store::auth::random_token;
 use gongkai_store::files::NewAttachment;
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -98,7 +98,7 @@ struct ApplyForm {
 
 async fn apply(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     posted: Result<Posted, AppError>,
 ) -> Result<Response, AppError> {
     let posted = posted.map_err(|e| match e {
@@ -114,7 +114,7 @@ async fn apply(
     let f: ApplyForm = serde_json::from_value(posted.to_json()).map_err(|e| {
         AppError::BadRequest(format!("表单内容无法识别，请从页面重新提交。（{e}）"))
     })?;
-    if !state.limits.apply.allow(peer.ip()) {
+    if !state.limits.allow(Bucket::Apply, client) {
         return Err(AppError::TooMany(
             "同一网络地址提交申请过于频繁，请稍后再试。如需提交大量申请，请联系受理机关。".into(),
         ));
@@ -183,10 +183,10 @@ async fn status_again(
 /// The application a code and password open, or the form again with a message.
 async fn open_application(
     state: &AppState,
-    peer: SocketAddr,
+    client: std::net::IpAddr,
     f: &Lookup,
 ) -> Result<Result<gongkai_store::applications::Application, Response>, AppError> {
-    if !state.limits.status.allow(peer.ip()) {
+    if !state.limits.allow(Bucket::Status, client) {
         return Ok(Err(status_again(
             state,
             &f.code,
@@ -222,10 +222,10 @@ async fn open_application(
 
 async fn status(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     ChForm(f): ChForm<Lookup>,
 ) -> Result<Response, AppError> {
-    let app = match open_application(&state, peer, &f).await? {
+    let app = match open_application(&state, client, &f).await? {
         Ok(app) => app,
         Err(page) => return Ok(page),
     };
@@ -261,11 +261,11 @@ async fn status(
 
 async fn applicant_letter(
     state: &AppState,
-    peer: SocketAddr,
+    client: std::net::IpAddr,
     id: i64,
     f: &Lookup,
 ) -> Result<Result<(gongkai_store::applications::Letter, String), Response>, AppError> {
-    let app = match open_application(state, peer, f).await? {
+    let app = match open_application(state, client, f).await? {
         Ok(app) => app,
         Err(page) => return Ok(Err(page)),
     };
@@ -280,11 +280,11 @@ async fn applicant_letter(
 
 async fn letter(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     Path(id): Path<i64>,
     ChForm(f): ChForm<Lookup>,
 ) -> Result<Response, AppError> {
-    match applicant_letter(&state, peer, id, &f).await? {
+    match applicant_letter(&state, client, id, &f).await? {
         Ok((letter, code)) => Ok(render(&LetterPage::new(letter, code))),
         Err(page) => Ok(page),
     }
@@ -293,11 +293,11 @@ async fn letter(
 /// A letter as a DOCX or PDF download.
 async fn letter_file(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     Path((id, format)): Path<(i64, String)>,
     ChForm(f): ChForm<Lookup>,
 ) -> Result<Response, AppError> {
-    match applicant_letter(&state, peer, id, &f).await? {
+    match applicant_letter(&state, client, id, &f).await? {
         Ok((letter, code)) => file_response(&letter, &code, &format).await,
         Err(page) => Ok(page),
     }

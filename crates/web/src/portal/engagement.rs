@@ -4,18 +4,18 @@
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::limit::{Bucket, ClientIp};
 use crate::posted::ChForm;
 use crate::site::{site_name, today};
 use crate::view::{Errors, render};
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use gongkai_store::StoreError;
 use gongkai_store::auth::random_token;
 use gongkai_store::engagement::{Consultation, Contribution, ContributionInput, Interview};
-use std::net::SocketAddr;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -126,13 +126,13 @@ impl Sent {
 /// A contribution the public sends, checked and rate-limited; `Err` is the page again.
 async fn take(
     state: &AppState,
-    peer: SocketAddr,
+    client: std::net::IpAddr,
     kind: &str,
     target: i64,
     unit: i64,
     input: &ContributionInput,
 ) -> Result<Result<Contribution, Errors>, AppError> {
-    if !state.limits.contribute.allow(peer.ip()) {
+    if !state.limits.allow(Bucket::Contribute, client) {
         return Err(AppError::TooMany(
             "同一网络地址提交过于频繁，请一小时后再试。".into(),
         ));
@@ -198,7 +198,7 @@ async fn consultation(
 
 async fn opinion(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     Path(id): Path<String>,
     ChForm(input): ChForm<ContributionInput>,
 ) -> Result<Response, AppError> {
@@ -210,7 +210,7 @@ async fn opinion(
             c.stage(today())
         ))));
     }
-    let taken = take(&state, peer, "opinion", id, c.unit_id, &input).await?;
+    let taken = take(&state, client, "opinion", id, c.unit_id, &input).await?;
     consultation_page(&state, id, Sent::after(taken, input)).await
 }
 
@@ -267,7 +267,7 @@ async fn interview(
 
 async fn question(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     Path(id): Path<String>,
     ChForm(input): ChForm<ContributionInput>,
 ) -> Result<Response, AppError> {
@@ -278,7 +278,7 @@ async fn question(
             "访谈已经举行，不再征集问题。".into(),
         )));
     }
-    let taken = take(&state, peer, "question", id, v.unit_id, &input).await?;
+    let taken = take(&state, client, "question", id, v.unit_id, &input).await?;
     interview_page(&state, id, Sent::after(taken, input)).await
 }
 
@@ -345,7 +345,7 @@ struct MessageForm {
 
 async fn message(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     ChForm(f): ChForm<MessageForm>,
 ) -> Result<Response, AppError> {
     let Some(unit) = state.store.unit_by_code(f.unit_code.trim()).await? else {
@@ -355,7 +355,7 @@ async fn message(
         }]);
         return messages_page(&state, f.unit_code, Sent::after(Err(errors), f.input)).await;
     };
-    let taken = take(&state, peer, "message", 0, unit.id, &f.input).await?;
+    let taken = take(&state, client, "message", 0, unit.id, &f.input).await?;
     let unit_code = if taken.is_ok() {
         String::new()
     } else {

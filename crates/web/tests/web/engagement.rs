@@ -317,10 +317,22 @@ async fn a_consultation_or_interview_with_mistakes_comes_back_with_them_beside_t
     )
     .await;
     assert!(
-        page.contains(r#"id="tr-video_url-e">视频地址应以 https:// 开头"#),
+        page.contains(r#"id="tr-video_url-e">视频地址：链接应以 https://"#),
         "{page}"
     );
     assert!(page.contains("主持人：各位网友大家好……"), "{page}");
+    // A scheme-relative address would leave the site: refused the same way.
+    let page = sent_back(
+        &editor,
+        app.url(&interview),
+        &[
+            ("csrf", csrf.as_str()),
+            ("transcript", "主持人：各位网友大家好……"),
+            ("video_url", "//evil.example/v.mp4"),
+        ],
+    )
+    .await;
+    assert!(page.contains(r#"id="tr-video_url-e">视频地址："#), "{page}");
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 mod accessibility;
 mod applications;
 mod engagement;
+mod network;
 mod publishing;
 mod report_outputs;
 mod rules;
@@ -709,6 +710,15 @@ async fn office_adds_staff_and_imports_the_calendar() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("第 3 行"));
+    // A notice cut short is refused on the page, naming the holidays it lacks.
+    let r = admin
+        .post(app.url("/console/calendar"))
+        .multipart(upload("date,name,kind,notice\n2041-01-01,元旦,off,n41\n"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("2041 年缺少春节"));
     assert!(
         !app.store
             .calendar()
@@ -720,7 +730,9 @@ async fn office_adds_staff_and_imports_the_calendar() {
     let r = admin
         .post(app.url("/console/calendar"))
         .multipart(upload(
-            "date,name,kind,notice\n2041-01-01,元旦,off,n41\n2041-01-05,元旦,work,n41\n",
+            "date,name,kind,notice\n2041-01-01,元旦,off,n41\n2041-01-05,元旦,work,n41\n\
+             2041-02-02,春节,off,n41\n2041-04-06,清明节,off,n41\n2041-05-04,劳动节,off,n41\n\
+             2041-06-01,端午节,off,n41\n2041-09-07,中秋节,off,n41\n2041-10-05,国庆节,off,n41\n",
         ))
         .send()
         .await

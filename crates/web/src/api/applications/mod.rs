@@ -8,10 +8,11 @@
 
 use crate::AppState;
 use crate::api::{ApiError, ApiErrorBody, ApiPath, TAG_APPLY, TAG_HANDLE};
+use crate::limit::{Bucket, ClientIp};
 use crate::session::{SESSION_COOKIE, cookie, same_token};
 use crate::site::today;
 use axum::Json;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -29,7 +30,6 @@ use gongkai_store::applications::{AnswerInput, Application, ApplicationInput};
 use gongkai_store::auth::Session;
 use gongkai_store::files::NewAttachment;
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -139,7 +139,7 @@ pub struct Submitted {
               (status = 429, description = "提交过于频繁", body = ApiErrorBody)))]
 pub async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     body: Result<Json<SubmitBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let b = match body {
@@ -157,7 +157,7 @@ pub async fn submit(
             );
         }
     };
-    if !state.limits.apply.allow(peer.ip()) {
+    if !state.limits.allow(Bucket::Apply, client) {
         return error(
             StatusCode::TOO_MANY_REQUESTS,
             "同一网络地址提交申请过于频繁，请稍后再试",
@@ -242,7 +242,7 @@ pub struct StatusBody {
               (status = 429, description = "查询过于频繁", body = ApiErrorBody)))]
 pub async fn status(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     body: Result<Json<LookupBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let Ok(Json(b)) = body else {
@@ -251,7 +251,7 @@ pub async fn status(
             "请求内容应为 JSON：{\"code\": …, \"password\": …}",
         );
     };
-    if !state.limits.status.allow(peer.ip()) {
+    if !state.limits.allow(Bucket::Status, client) {
         return error(
             StatusCode::TOO_MANY_REQUESTS,
             "查询过于频繁，请一小时后再试",
