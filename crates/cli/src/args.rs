@@ -58,6 +58,9 @@ pub(super) enum Command {
         /// The web server's options
         #[command(flatten)]
         config: gongkai_web::WebConfig,
+        /// With both: sign a ledger checkpoint at start and every day
+        #[command(flatten)]
+        anchor: AnchorArgs,
     },
     /// Rebuild the search index from the records (the server must be stopped: one process
     /// writes an index)
@@ -361,11 +364,44 @@ pub(super) enum UserCommand {
 
 #[derive(Subcommand)]
 pub(super) enum AuditCommand {
-    /// Recompute the hash chain; report the first tampered entry (exit 1 if any)
+    /// Recompute the hash chain; report the first tampered entry (exit 1 if any). With a key
+    /// and a checkpoint log, also check the ledger still holds the newest checkpoint (a deleted
+    /// tail or a recomputed chain)
     Verify {
         #[command(flatten)]
         db: DbArgs,
+        #[command(flatten)]
+        anchor: AnchorArgs,
     },
+    /// Sign the ledger's head (entries and last hash) with the checkpoint key and append it to
+    /// the checkpoint log; keep both outside the database and its backups
+    Checkpoint {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        anchor: AnchorArgs,
+    },
+    /// Make a new checkpoint key (32 random bytes, hex) in FILE, readable by its owner only
+    Keygen { file: PathBuf },
+}
+
+/// Where the ledger's checkpoints are kept: both outside the database.
+#[derive(Args, Clone)]
+pub(crate) struct AnchorArgs {
+    /// The checkpoint key (made by `gongkai audit keygen`)
+    #[arg(
+        long = "checkpoint-key",
+        env = "GONGKAI_CHECKPOINT_KEY",
+        value_name = "FILE"
+    )]
+    pub(crate) key: Option<PathBuf>,
+    /// The checkpoint log (one signed line per checkpoint)
+    #[arg(
+        long = "checkpoint-log",
+        env = "GONGKAI_CHECKPOINT_LOG",
+        value_name = "FILE"
+    )]
+    pub(crate) log: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]

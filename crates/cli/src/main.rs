@@ -45,6 +45,7 @@ type Outcome = Result<(), Failure>;
 mod args;
 mod bench;
 mod import;
+mod ledger;
 mod scan;
 mod serve;
 mod setup;
@@ -118,9 +119,10 @@ async fn run(command: Command) -> Outcome {
             demo,
             search_index,
             config,
+            anchor,
         } => {
             let index = index_dir(&db, search_index);
-            serve(db, listen, demo, config, &index).await
+            serve(db, listen, demo, config, anchor, &index).await
         }
         Command::Reindex { db, search_index } => reindex(&db, &index_dir(&db, search_index)).await,
         Command::Migrate { db } => {
@@ -135,26 +137,7 @@ async fn run(command: Command) -> Outcome {
         }
         Command::Unit { command } => unit(command).await,
         Command::User { command } => user(command).await,
-        Command::Audit {
-            command: AuditCommand::Verify { db },
-        } => {
-            let store = open(&db).await?;
-            let v = store.audit_verify().await?;
-            match v.first_bad {
-                None => {
-                    say!("审计日志完整：共 {} 条，末条哈希 {}", v.entries, v.head);
-                    Ok(())
-                }
-                Some((seq, t)) => Err(Failure(
-                    1,
-                    format!(
-                        "审计日志被篡改：{}（此前 {} 条完好）",
-                        gongkai_store::audit::describe_tamper(seq, &t),
-                        v.entries
-                    ),
-                )),
-            }
-        }
+        Command::Audit { command } => ledger::audit(command).await,
         Command::Calendar { command } => calendar(command).await,
         Command::Workdays { command } => workdays(command).await,
         Command::Deadline {

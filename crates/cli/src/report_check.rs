@@ -116,8 +116,8 @@ pub fn run(paths: &[PathBuf], format: &str, summary: Option<&Path>) -> Outcome {
             csv.with_extension("html").display()
         );
     }
-    if unreadable {
-        return Err(Failure(2, "有文件无法读取".into()));
+    if unreadable || readings.iter().any(|(_, r)| r.unreadable()) {
+        return Err(Failure(2, "有文件无法读取，或不是年度报告".into()));
     }
     if readings.iter().any(|(_, r)| !r.problems.is_empty()) {
         return Err(Failure(1, String::new()));

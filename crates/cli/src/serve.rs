@@ -67,6 +67,7 @@ pub(super) async fn serve(
     listen: String,
     demo: bool,
     config: gongkai_web::WebConfig,
+    anchor: AnchorArgs,
     index_dir: &std::path::Path,
 ) -> Outcome {
     let addr: SocketAddr = listen
@@ -90,6 +91,23 @@ pub(super) async fn serve(
         .await
         .map_err(|e| Failure(2, format!("无法监听 {addr}：{e}")))?;
     let index = open_index(index_dir)?;
+    if anchor.key.is_some() || anchor.log.is_some() {
+        // Signed before the first request (a wrong key or a broken ledger stops the start),
+        // then daily.
+        let (key, log) = super::ledger::anchor_files(&anchor)?;
+        let cp = super::ledger::checkpoint(&store, &key, &log).await?;
+        tracing::info!(entries = cp.entries, "ledger checkpoint signed");
+        let store = store.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(24 * 3600)).await;
+                match super::ledger::checkpoint(&store, &key, &log).await {
+                    Ok(cp) => tracing::info!(entries = cp.entries, "ledger checkpoint signed"),
+                    Err(Failure(_, why)) => tracing::error!("ledger checkpoint failed: {why}"),
+                }
+            }
+        });
+    }
     let state = gongkai_web::AppState::new(store.clone(), config).with_search(index);
     tracing::info!(
         database = store.backend(),

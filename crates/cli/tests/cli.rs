@@ -238,16 +238,46 @@ fn audit_verify_names_the_first_tampered_entry() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("广州市番禺区人民政府"));
     assert!(stdout(&o).contains("admin"));
-    // Tamper with entry 5 behind the system's back (dropping the append-only guard first).
+    // A checkpoint key and log, kept outside the data directory.
+    let key = dir.path().join("ledger.key");
+    let log = dir.path().join("checkpoints.jsonl");
+    let (key_s, log_s) = (key.to_str().unwrap(), log.to_str().unwrap());
+    assert_eq!(gongkai(&["audit", "keygen", key_s]).status.code(), Some(0));
+    let o = gongkai(&["audit", "keygen", key_s]);
+    assert_eq!(o.status.code(), Some(2), "a key is never overwritten");
+    let anchored = |extra: &[&str]| {
+        let mut args = vec!["audit", "verify", "--data", data, "--checkpoint-key", key_s];
+        args.extend(["--checkpoint-log", log_s]);
+        args.extend(extra);
+        gongkai(&args)
+    };
+    let o = gongkai(&[
+        "audit",
+        "checkpoint",
+        "--data",
+        data,
+        "--checkpoint-key",
+        key_s,
+        "--checkpoint-log",
+        log_s,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = anchored(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("检查点"), "{}", stdout(&o));
+
+    // Tamper with entry 5 behind the system's back (dropping the append-only guards first).
     let rt = tokio::runtime::Runtime::new().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("gongkai.db").display());
     rt.block_on(async {
         use sqlx::Connection;
-        let url = format!("sqlite://{}", dir.path().join("gongkai.db").display());
         let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
-        sqlx::query("DROP TRIGGER audit_log_no_update")
-            .execute(&mut c)
-            .await
-            .unwrap();
+        for t in ["audit_log_no_update", "audit_log_no_delete"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP TRIGGER {t}")))
+                .execute(&mut c)
+                .await
+                .unwrap();
+        }
         sqlx::query("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 5")
             .execute(&mut c)
             .await
@@ -256,6 +286,81 @@ fn audit_verify_names_the_first_tampered_entry() {
     let o = gongkai(&["audit", "verify", "--data", data]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("第 5 条"), "{}", stderr(&o));
+
+    // The forger recomputes every hash after the edit: the chain verifies again, the
+    // checkpoint does not.
+    rt.block_on(async {
+        use gongkai_core::audit::{AuditFields, entry_hash};
+        use sqlx::Connection;
+        let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        type Row = (i64, String, String, String, String, String, String);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT seq, at, actor, action, entity, before_json, after_json FROM audit_log \
+             WHERE seq >= 5 ORDER BY seq",
+        )
+        .fetch_all(&mut c)
+        .await
+        .unwrap();
+        let (mut prev,): (String,) = sqlx::query_as("SELECT hash FROM audit_log WHERE seq = 4")
+            .fetch_one(&mut c)
+            .await
+            .unwrap();
+        for r in &rows {
+            let hash = entry_hash(&AuditFields {
+                seq: r.0,
+                at: &r.1,
+                actor: &r.2,
+                action: &r.3,
+                entity: &r.4,
+                before: &r.5,
+                after: &r.6,
+                prev_hash: &prev,
+            });
+            sqlx::query("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE seq = $3")
+                .bind(&prev)
+                .bind(&hash)
+                .bind(r.0)
+                .execute(&mut c)
+                .await
+                .unwrap();
+            prev = hash;
+        }
+    });
+    let o = gongkai(&["audit", "verify", "--data", data]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "the recomputed chain is a chain: {}",
+        stderr(&o)
+    );
+    let o = anchored(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("重新计算"), "{}", stderr(&o));
+
+    // Deleting the last 100 entries leaves a chain too; the checkpoint names the lost tail.
+    rt.block_on(async {
+        use sqlx::Connection;
+        let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("DELETE FROM audit_log WHERE seq > (SELECT MAX(seq) - 100 FROM audit_log)")
+            .execute(&mut c)
+            .await
+            .unwrap();
+    });
+    assert_eq!(
+        gongkai(&["audit", "verify", "--data", data]).status.code(),
+        Some(0)
+    );
+    let o = anchored(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("末尾被删除"), "{}", stderr(&o));
+    // A checkpoint line edited to match is not signed by the key.
+    let text = std::fs::read_to_string(&log).unwrap();
+    let mut cp: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    cp["entries"] = serde_json::json!(1);
+    std::fs::write(&log, format!("{cp}\n")).unwrap();
+    let o = anchored(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("签名与密钥不符"), "{}", stderr(&o));
 }
 
 #[test]
@@ -516,6 +621,15 @@ fn acknowledged_applications_survive_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
     assert_eq!(gongkai(&["demo", "--data", data]).status.code(), Some(0));
+    // The server signs a ledger checkpoint as it starts.
+    let key = dir.path().join("ledger.key");
+    let log = dir.path().join("checkpoints.jsonl");
+    assert_eq!(
+        gongkai(&["audit", "keygen", key.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -530,6 +644,10 @@ fn acknowledged_applications_survive_kill_9() {
             &format!("127.0.0.1:{port}"),
             "--applications-per-hour",
             "100000000",
+            "--checkpoint-key",
+            key.to_str().unwrap(),
+            "--checkpoint-log",
+            log.to_str().unwrap(),
         ])
         .env_remove("GONGKAI_DATABASE_URL")
         .stdout(Stdio::null())
@@ -619,9 +737,19 @@ fn acknowledged_applications_survive_kill_9() {
         lost.len(),
         acknowledged.len()
     );
-    // And the ledger is whole.
-    let o = gongkai(&["audit", "verify", "--data", data]);
+    // And the ledger is whole, and holds the checkpoint signed at the start.
+    let o = gongkai(&[
+        "audit",
+        "verify",
+        "--data",
+        data,
+        "--checkpoint-key",
+        key.to_str().unwrap(),
+        "--checkpoint-log",
+        log.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("检查点"), "{}", stdout(&o));
 
     // The backup restores: every application acknowledged before it began, a whole ledger.
     assert!(!before_backup.is_empty(), "the load ran before the backup");
@@ -870,6 +998,21 @@ fn report_check_reads_published_reports_and_names_their_problems() {
     let o = gongkai(&["report", "check", own]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("未发现问题"));
+    // Random bytes are no report: exit 2, said so, and no "repairs" claimed of them.
+    let dir = tempfile::tempdir().unwrap();
+    let noise = dir.path().join("noise.bin");
+    let bytes: Vec<u8> = (0..20_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
+    std::fs::write(&noise, bytes).unwrap();
+    let o = gongkai(&["report", "check", noise.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("不是政府信息公开工作年度报告"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains("繁体已转为简体"), "{}", stdout(&o));
     let o = gongkai(&["report", "check", "--format", "json", data, own]);
     assert_eq!(o.status.code(), Some(1));
     let lines: Vec<serde_json::Value> = stdout(&o)

@@ -135,9 +135,28 @@ pub fn read(bytes: &[u8]) -> Reading {
             ),
         ));
     }
+    if !text.contains("信息公开") && problems.iter().all(|p| p.kind != "unreadable") {
+        // Every annual report names itself 政府信息公开工作年度报告: bytes without the words
+        // are no report, and nothing read from them (figures, "repairs") is reported.
+        let problems = vec![problem(
+            "not_a_report",
+            "不是政府信息公开工作年度报告：文中没有“信息公开”字样".into(),
+        )];
+        return analyse("", problems);
+    }
     let mut reading = analyse(&text, problems);
     reading.repairs = repairs;
     reading
+}
+
+impl Reading {
+    /// Whether the file could not be read as a report at all (unreadable, or not a report):
+    /// `report check` exits 2 for it, not 1.
+    pub fn unreadable(&self) -> bool {
+        self.problems
+            .iter()
+            .any(|p| matches!(p.kind.as_str(), "unreadable" | "not_a_report"))
+    }
 }
 
 fn analyse(text: &str, mut problems: Vec<Problem>) -> Reading {

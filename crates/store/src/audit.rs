@@ -1,7 +1,9 @@
-//! The audit ledger: append inside a write transaction, list, verify.
+//! The audit ledger: append inside a write transaction, list, verify, and sign its head as a
+//! checkpoint that a truncated or recomputed chain no longer matches.
 
 use crate::{Result, Store, Tx, on_pool, on_tx, values_list};
-use gongkai_core::audit::{AuditFields, GENESIS, Tamper, check_entry, entry_hash};
+pub use gongkai_core::audit::{Anchor, Checkpoint};
+use gongkai_core::audit::{AuditFields, GENESIS, Tamper, anchor, check_entry, entry_hash};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -223,6 +225,55 @@ impl Store {
             head: prev_hash,
             first_bad: None,
         })
+    }
+}
+
+impl Store {
+    /// The hash of ledger entry number `n` (sequence numbers run from 1 without gaps).
+    pub async fn audit_hash_of(&self, n: i64) -> Result<Option<String>> {
+        let row: Option<(String,)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT hash FROM audit_log WHERE seq = $1").bind(n).fetch_optional(p).await?);
+        Ok(row.map(|(h,)| h))
+    }
+
+    /// Sign the ledger's head with `key`, after checking the chain (a broken chain is not
+    /// signed: the checkpoint would vouch for the damage).
+    pub async fn audit_checkpoint(&self, key: &[u8]) -> Result<Checkpoint> {
+        let v = self.audit_verify().await?;
+        if let Some((seq, t)) = v.first_bad {
+            return Err(crate::StoreError::Refused(format!(
+                "审计日志已不完整，不能签署检查点：{}",
+                describe_tamper(seq, &t)
+            )));
+        }
+        let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        Ok(Checkpoint::sign(key, v.entries, &v.head, &at))
+    }
+
+    /// How the ledger stands against `checkpoint` (signed with `key`).
+    pub async fn audit_anchor(&self, checkpoint: &Checkpoint, key: &[u8]) -> Result<Anchor> {
+        let entries = self.audit_count().await?;
+        let hash = self.audit_hash_of(checkpoint.entries).await?;
+        Ok(anchor(checkpoint, key, entries, hash.as_deref()))
+    }
+}
+
+/// What a person reads about a ledger that no longer holds its checkpoint.
+pub fn describe_anchor(a: &Anchor, cp: &Checkpoint) -> Option<String> {
+    match a {
+        Anchor::Holds => None,
+        Anchor::Forged => Some(format!(
+            "检查点（{}，{} 条）的签名与密钥不符：检查点被改动，或密钥不是签署时的那一个",
+            cp.at, cp.entries
+        )),
+        Anchor::Truncated { had, now } => Some(format!(
+            "审计日志末尾被删除：检查点（{}）时有 {had} 条，现在只有 {now} 条",
+            cp.at
+        )),
+        Anchor::Rewritten { entry } => Some(format!(
+            "审计日志被重新计算：第 {entry} 条的哈希与检查点（{}）签署时不同，此前的记录被改动后整条链重算过",
+            cp.at
+        )),
     }
 }
 
