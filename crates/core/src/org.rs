@@ -163,16 +163,70 @@ pub fn check_username(name: &str) -> Result<(), String> {
     }
 }
 
-/// A password: at least 10 characters (counted as characters, not bytes), at most 256.
-pub fn check_password(pw: &str) -> Result<(), String> {
+/// Passwords people choose first, and that guessing tries first (the stems: digits and
+/// punctuation around them are ignored).
+const COMMON: &[&str] = &[
+    "password",
+    "passw0rd",
+    "qwerty",
+    "admin",
+    "administrator",
+    "welcome",
+    "iloveyou",
+    "woaini",
+    "zhengfu",
+    "gongkai",
+    "abc",
+    "test",
+    "guest",
+    "root",
+    "letmein",
+    "changeme",
+    "p@ssw0rd",
+];
+
+/// Keyboard rows, walked left to right or back (qwertyuiop, asdfgh, 1qaz2wsx is not caught).
+const ROWS: &[&str] = &["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"];
+
+/// A staff password. Our rule: 10 to 256 characters, and not guessable at once — not built
+/// on the username, not one or two characters repeated, not a run (1234567890, abcdefghij,
+/// a keyboard row), not a common password with digits around it. Step by step, the first
+/// that applies is the refusal a person reads.
+pub fn check_password(pw: &str, username: &str) -> Result<(), String> {
     let len = pw.chars().count();
     if len < 10 {
-        Err(format!("密码太短：至少 10 个字符（现在 {len} 个）"))
-    } else if len > 256 {
-        Err("密码太长：最多 256 个字符".into())
-    } else {
-        Ok(())
+        return Err(format!("密码太短：至少 10 个字符（现在 {len} 个）"));
     }
+    if len > 256 {
+        return Err("密码太长：最多 256 个字符".into());
+    }
+    let lower = pw.to_lowercase();
+    let user = username.trim().to_lowercase();
+    if user.chars().count() >= 3 && lower.contains(&user) {
+        return Err("密码不能包含用户名".into());
+    }
+    let distinct: std::collections::BTreeSet<char> = lower.chars().collect();
+    if distinct.len() < 4 {
+        return Err("密码太简单：只由一两个字符反复组成".into());
+    }
+    let chars: Vec<char> = lower.chars().collect();
+    let steps: Vec<i64> = chars
+        .windows(2)
+        .map(|w| w[1] as i64 - w[0] as i64)
+        .collect();
+    let run = steps.iter().all(|d| *d == 1) || steps.iter().all(|d| *d == -1);
+    let on_row = ROWS.iter().any(|row| {
+        let back: String = row.chars().rev().collect();
+        row.contains(lower.as_str()) || back.contains(lower.as_str())
+    });
+    if run || on_row {
+        return Err("密码太简单：是连续的字母、数字或键盘上的一行".into());
+    }
+    let stem = lower.trim_matches(|c: char| !c.is_alphabetic());
+    if COMMON.contains(&stem) {
+        return Err("密码太简单：是常见密码加上数字或符号".into());
+    }
+    Ok(())
 }
 
 /// A postal code: empty, or 6 digits.
@@ -242,6 +296,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn passwords_that_are_guessed_first_are_refused() {
+        for (pw, why) in [
+            ("short", "太短"),
+            ("aaaaaaaaaa", "反复"),
+            ("ababababab", "反复"),
+            ("1234567890", "连续"),
+            ("0987654321", "连续"),
+            ("abcdefghij", "连续"),
+            ("qwertyuiop", "键盘"),
+            ("zhang-2026-zhang", "用户名"),
+            ("Password2026!", "常见"),
+            ("woaini1314520", "常见"),
+        ] {
+            let err = check_password(pw, "zhang").unwrap_err();
+            assert!(err.contains(why), "{pw}: {err}");
+        }
+        for ok in [
+            "教育局依申请办理2026",
+            "一个足够长的密码abc",
+            "correct horse battery",
+        ] {
+            assert!(check_password(ok, "zhang").is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
     fn links_go_where_they_say() {
         for ok in [
             "",
@@ -284,8 +364,8 @@ mod tests {
         assert!(check_unit_code("住建局").is_err());
         assert!(check_unit_code("").is_err());
         assert!(check_username("Admin").is_err());
-        assert!(check_password("短密码").is_err());
-        assert!(check_password("十个汉字的密码足够长了").is_ok());
+        assert!(check_password("短密码", "zhang").is_err());
+        assert!(check_password("十个汉字的密码足够长了", "zhang").is_ok());
         assert!(check_text("名称", "  ", true, 10).is_err());
         assert!(check_text("名称", "一二三", true, 2).is_err());
     }

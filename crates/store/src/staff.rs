@@ -159,7 +159,7 @@ pub fn check_staff_input(input: &StaffInput) -> Vec<FieldError> {
             )
         }),
     );
-    push("password", check_password(&input.password));
+    push("password", check_password(&input.password, &input.username));
     errs
 }
 
