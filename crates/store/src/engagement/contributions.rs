@@ -24,6 +24,38 @@ impl Store {
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
+        // What it is sent to must exist, belong to the unit, and still be taking contributions.
+        let unit_id = match kind {
+            "opinion" => {
+                let c = self
+                    .consultation(target_id)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound("没有这项调查征集".into()))?;
+                if !c.is_open(today) {
+                    return Err(StoreError::Refused(format!(
+                        "本次征集{}，不再接收意见。",
+                        c.stage(today)
+                    )));
+                }
+                c.unit_id
+            }
+            "question" => {
+                let v = self
+                    .interview(target_id)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound("没有这场访谈".into()))?;
+                if today > v.scheduled_on {
+                    return Err(StoreError::Refused("访谈已经举行，不再征集问题。".into()));
+                }
+                v.unit_id
+            }
+            _ => {
+                self.unit_by_id(unit_id)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound("没有这个单位".into()))?;
+                unit_id
+            }
+        };
         let mut tx = self.begin_write().await?;
         let c: Option<Contribution> = on_tx!(&mut tx, c => sqlx::query_as::<_, Contribution>(sqlx::AssertSqlSafe(format!(
             "INSERT INTO contributions (kind, target_id, unit_id, subject, content, name, contact, status, received_on, token, created_at) \

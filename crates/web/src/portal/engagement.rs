@@ -90,9 +90,10 @@ async fn announced_interview(state: &AppState, id: i64) -> Result<Interview, App
     }
 }
 
-/// The contribution form as a page shows it: empty, thanked for what was taken, or sent back
-/// with what is wrong.
+/// The contribution form as every page shows it (`portal/contribution_form.html`): empty,
+/// thanked for what was taken, or sent back with what is wrong; with a fresh one-time token.
 struct Sent {
+    token: String,
     input: ContributionInput,
     errors: Errors,
     thanks: bool,
@@ -101,10 +102,16 @@ struct Sent {
 impl Sent {
     fn empty() -> Sent {
         Sent {
+            token: random_token(),
             input: ContributionInput::default(),
             errors: Errors::default(),
             thanks: false,
         }
+    }
+
+    /// Whether the page answers 200 (nothing sent back) rather than 422.
+    fn accepted(&self) -> bool {
+        self.errors.is_empty()
     }
 
     /// What [`take`] made of `input`.
@@ -117,7 +124,7 @@ impl Sent {
             Err(errors) => Sent {
                 input,
                 errors,
-                thanks: false,
+                ..Sent::empty()
             },
         }
     }
@@ -156,21 +163,13 @@ struct ConsultationPage {
     stage: &'static str,
     open: bool,
     opinions: Vec<Contribution>,
-    token: String,
-    input: ContributionInput,
-    errors: Errors,
-    thanks: bool,
+    form: Sent,
 }
 
 async fn consultation_page(state: &AppState, id: i64, sent: Sent) -> Result<Response, AppError> {
-    let Sent {
-        input,
-        errors,
-        thanks,
-    } = sent;
     let c = announced_consultation(state, id).await?;
     let day = today();
-    let accepted = errors.is_empty();
+    let accepted = sent.accepted();
     let page = ConsultationPage {
         site_name: site_name(state).await?,
         stage: c.stage(day),
@@ -179,10 +178,7 @@ async fn consultation_page(state: &AppState, id: i64, sent: Sent) -> Result<Resp
             .store
             .contributions("opinion", Some(id), None, true)
             .await?,
-        token: random_token(),
-        input,
-        errors,
-        thanks,
+        form: sent,
         c,
     };
     Ok(crate::view::form_page(render(&page), accepted))
@@ -204,12 +200,7 @@ async fn opinion(
 ) -> Result<Response, AppError> {
     let id = id_of(&id, "这项调查征集")?;
     let c = announced_consultation(&state, id).await?;
-    if !c.is_open(today()) {
-        return Err(AppError::Store(StoreError::Refused(format!(
-            "本次征集{}，不再接收意见。",
-            c.stage(today())
-        ))));
-    }
+    // The command refuses a consultation that no longer takes opinions.
     let taken = take(&state, client, "opinion", id, c.unit_id, &input).await?;
     consultation_page(&state, id, Sent::after(taken, input)).await
 }
@@ -221,10 +212,7 @@ struct InterviewPage {
     v: Interview,
     asking: bool,
     questions: Vec<Contribution>,
-    token: String,
-    input: ContributionInput,
-    errors: Errors,
-    thanks: bool,
+    form: Sent,
 }
 
 impl InterviewPage {
@@ -234,13 +222,8 @@ impl InterviewPage {
 }
 
 async fn interview_page(state: &AppState, id: i64, sent: Sent) -> Result<Response, AppError> {
-    let Sent {
-        input,
-        errors,
-        thanks,
-    } = sent;
     let v = announced_interview(state, id).await?;
-    let accepted = errors.is_empty();
+    let accepted = sent.accepted();
     let page = InterviewPage {
         site_name: site_name(state).await?,
         asking: today() <= v.scheduled_on,
@@ -248,10 +231,7 @@ async fn interview_page(state: &AppState, id: i64, sent: Sent) -> Result<Respons
             .store
             .contributions("question", Some(id), None, true)
             .await?,
-        token: random_token(),
-        input,
-        errors,
-        thanks,
+        form: sent,
         v,
     };
     Ok(crate::view::form_page(render(&page), accepted))
@@ -273,11 +253,7 @@ async fn question(
 ) -> Result<Response, AppError> {
     let id = id_of(&id, "这场访谈")?;
     let v = announced_interview(&state, id).await?;
-    if today() > v.scheduled_on {
-        return Err(AppError::Store(StoreError::Refused(
-            "访谈已经举行，不再征集问题。".into(),
-        )));
-    }
+    // The command refuses questions once the interview has been held.
     let taken = take(&state, client, "question", id, v.unit_id, &input).await?;
     interview_page(&state, id, Sent::after(taken, input)).await
 }
@@ -289,10 +265,7 @@ struct MessagesPage {
     units: Vec<(String, String)>,
     unit_code: String,
     messages: Vec<Contribution>,
-    token: String,
-    input: ContributionInput,
-    errors: Errors,
-    thanks: bool,
+    form: Sent,
 }
 
 async fn messages_page(
@@ -300,12 +273,7 @@ async fn messages_page(
     unit_code: String,
     sent: Sent,
 ) -> Result<Response, AppError> {
-    let Sent {
-        input,
-        errors,
-        thanks,
-    } = sent;
-    let accepted = errors.is_empty();
+    let accepted = sent.accepted();
     let page = MessagesPage {
         site_name: site_name(state).await?,
         units: state
@@ -323,10 +291,7 @@ async fn messages_page(
             .into_iter()
             .take(50)
             .collect(),
-        token: random_token(),
-        input,
-        errors,
-        thanks,
+        form: sent,
     };
     Ok(crate::view::form_page(render(&page), accepted))
 }

@@ -387,6 +387,19 @@ async fn a_reply_too_long_comes_back_in_the_message_box_or_on_the_interview() {
         .contribute("question", v.id, unit.id, &input, today())
         .await
         .unwrap();
+    // The command itself refuses a question after the interview, whoever calls it.
+    let late = app
+        .store
+        .contribute(
+            "question",
+            v.id,
+            unit.id,
+            &input,
+            today() + chrono::Days::new(1),
+        )
+        .await
+        .unwrap_err();
+    assert!(late.to_string().contains("访谈已经举行"), "{late}");
     let page = approval_sent_back(&app, &editor, &csrf, q.id, &long).await;
     assert!(page.contains("<h1>加装电梯政策在线访谈</h1>"), "{page}");
     assert!(
