@@ -312,7 +312,7 @@ impl Store {
 
     /// Begin a write transaction. Writers are serialised (SQLite `BEGIN IMMEDIATE`, a
     /// transaction-scoped advisory lock on PostgreSQL) so the audit chain stays a chain.
-    pub async fn begin_write(&self) -> Result<Tx> {
+    pub(crate) async fn begin_write(&self) -> Result<Tx> {
         match &self.pool {
             Pool::Sqlite(p) => Ok(Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?)),
             Pool::Postgres(p) => {
