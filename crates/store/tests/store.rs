@@ -350,7 +350,7 @@ async fn login_locks_after_repeated_failures() {
         store.login("nobody", "x").await.unwrap().unwrap_err(),
         LoginError::BadCredentials
     );
-    for _ in 0..4 {
+    for _ in 0..gongkai_store::auth::MAX_FAILED_LOGINS - 1 {
         assert_eq!(
             store.login("li.ming", "wrong").await.unwrap().unwrap_err(),
             LoginError::BadCredentials

@@ -34,6 +34,10 @@ mod view;
 pub use api::ApiDoc;
 pub use error::AppError;
 
+/// Failed logins from one address in 15 minutes after which that address may not log in for
+/// the rest of the window (our rule; the account stays open to everyone else).
+pub const LOGIN_FAILURES_PER_ADDRESS: usize = 5;
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
@@ -59,6 +63,7 @@ impl AppState {
                 (Bucket::Status, config.status_lookups_per_hour, hour),
                 (Bucket::Contribute, config.contributions_per_hour, hour),
                 (Bucket::Login, config.logins_per_quarter_hour, quarter),
+                (Bucket::LoginFailure, LOGIN_FAILURES_PER_ADDRESS, quarter),
             ],
         );
         let trusted_proxies = std::sync::Arc::new(config.trusted_proxies.clone());

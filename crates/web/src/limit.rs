@@ -25,6 +25,9 @@ pub enum Bucket {
     Contribute,
     /// Login attempts: a stranger's guessing is slowed at their address.
     Login,
+    /// Failed logins: an address that fails this often is locked out of logging in for a while
+    /// (the account itself stays open to everyone else).
+    LoginFailure,
 }
 
 /// Where the counts are kept.
@@ -32,6 +35,8 @@ pub trait Counters: Send + Sync {
     /// Count one hit of `key` in `bucket` if fewer than `max` fall within `window`; false (and
     /// nothing counted) when the budget is spent.
     fn hit(&self, bucket: Bucket, key: IpAddr, max: usize, window: Duration) -> bool;
+    /// How many hits of `key` in `bucket` fall within `window` (nothing counted).
+    fn used(&self, bucket: Bucket, key: IpAddr, window: Duration) -> usize;
 }
 
 /// Counters in this process's memory: a sliding window per (bucket, address).
@@ -41,6 +46,16 @@ pub struct MemoryCounters {
 }
 
 impl Counters for MemoryCounters {
+    fn used(&self, bucket: Bucket, key: IpAddr, window: Duration) -> usize {
+        let now = Instant::now();
+        let hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
+        hits.get(&(bucket, key)).map_or(0, |q| {
+            q.iter()
+                .filter(|t| now.duration_since(**t) < window)
+                .count()
+        })
+    }
+
     fn hit(&self, bucket: Bucket, key: IpAddr, max: usize, window: Duration) -> bool {
         let now = Instant::now();
         let mut hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
@@ -79,6 +94,14 @@ impl RateLimits {
         match self.budgets.get(&bucket) {
             Some((max, window)) => self.counters.hit(bucket, client, *max, *window),
             None => true,
+        }
+    }
+
+    /// Whether `client` has spent its budget of `bucket` (without counting anything).
+    pub fn spent(&self, bucket: Bucket, client: IpAddr) -> bool {
+        match self.budgets.get(&bucket) {
+            Some((max, window)) => self.counters.used(bucket, client, *window) >= *max,
+            None => false,
         }
     }
 }

@@ -166,8 +166,11 @@ async fn login(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    // Guessing is slowed at the guesser's address, whichever accounts it tries.
-    if !state.limits.allow(Bucket::Login, client) {
+    // Guessing is stopped at the guesser's address, whichever accounts it tries: five failures
+    // lock the address out, not the account (a stranger cannot lock the office out).
+    if state.limits.spent(Bucket::LoginFailure, client)
+        || !state.limits.allow(Bucket::Login, client)
+    {
         return Ok(login_form(
             &state,
             &headers,
@@ -202,14 +205,17 @@ async fn login(
         }
         // One answer for a wrong password, an unknown user, a locked or a deactivated account:
         // which it was is in the ledger of failed logins, not on the page a stranger sees.
-        Err(_) => Ok(login_form(
-            &state,
-            &headers,
-            "用户名或密码错误，或账户暂不可用。如需帮助请联系政务公开办。",
-            username,
-            &next,
-            StatusCode::UNAUTHORIZED,
-        )),
+        Err(_) => {
+            state.limits.allow(Bucket::LoginFailure, client);
+            Ok(login_form(
+                &state,
+                &headers,
+                "用户名或密码错误，或账户暂不可用。如需帮助请联系政务公开办。",
+                username,
+                &next,
+                StatusCode::UNAUTHORIZED,
+            ))
+        }
     }
 }
 
