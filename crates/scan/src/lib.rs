@@ -241,6 +241,18 @@ fn open_zip(bytes: &[u8]) -> Result<zip::ZipArchive<std::io::Cursor<&[u8]>>, Sca
 
 type Zip<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;
 
+/// Part `name` of the archive, or `None` when it has none.
+fn entry<'z, 'a>(
+    z: &'z mut Zip<'a>,
+    name: &str,
+) -> Result<Option<zip::read::ZipFile<'z, std::io::Cursor<&'a [u8]>>>, ScanError> {
+    match z.by_name(name) {
+        Ok(f) => Ok(Some(f)),
+        Err(zip::result::ZipError::FileNotFound) => Ok(None),
+        Err(e) => Err(ScanError::Unreadable(format!("{name}：{e}"))),
+    }
+}
+
 /// Stream part `name` (if present) through `on`.
 fn stream_part(
     z: &mut Zip,
@@ -248,10 +260,8 @@ fn stream_part(
     b: &mut Budget,
     on: impl FnMut(stream::Event, &mut Budget) -> Result<(), ScanError>,
 ) -> Result<bool, ScanError> {
-    let f = match z.by_name(name) {
-        Ok(f) => f,
-        Err(zip::result::ZipError::FileNotFound) => return Ok(false),
-        Err(e) => return Err(ScanError::Unreadable(format!("{name}：{e}"))),
+    let Some(f) = entry(z, name)? else {
+        return Ok(false);
     };
     stream::read(f, name, b, on)?;
     Ok(true)
@@ -259,10 +269,8 @@ fn stream_part(
 
 /// A small part (a workbook's sheet list, its relationships) read whole, within the budget.
 fn small_part(z: &mut Zip, name: &str, b: &mut Budget) -> Result<Option<String>, ScanError> {
-    let f = match z.by_name(name) {
-        Ok(f) => f,
-        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(e) => return Err(ScanError::Unreadable(format!("{name}：{e}"))),
+    let Some(f) = entry(z, name)? else {
+        return Ok(None);
     };
     let mut s = String::new();
     f.take(b.room() + 1)
@@ -270,6 +278,35 @@ fn small_part(z: &mut Zip, name: &str, b: &mut Budget) -> Result<Option<String>,
         .map_err(|e| ScanError::Unreadable(format!("{name}：{e}")))?;
     b.unpack(s.len())?;
     Ok(Some(s))
+}
+
+/// Scan the text of an XML part (if present) as a reader sees it: a line per paragraph, row or
+/// shared string, a tab between table cells, a space between other elements.
+fn scan_text_part(z: &mut Zip, name: &str, place: &str, b: &mut Budget) -> Result<(), ScanError> {
+    let mut lines = Lines::new(place);
+    stream_part(z, name, b, |e, b| match e {
+        stream::Event::Text(t) => lines.push(t, b),
+        stream::Event::End { name } => match name {
+            "w:p" | "a:p" | "si" | "row" => lines.end(b),
+            "w:tc" => {
+                lines.push_char('\t');
+                Ok(())
+            }
+            // Runs and text pieces join into words; anything else ends one.
+            "w:t" | "w:r" | "t" | "r" => Ok(()),
+            _ => {
+                lines.push_char(' ');
+                Ok(())
+            }
+        },
+        stream::Event::Start { name, .. } => {
+            if matches!(name, "w:br" | "w:tab" | "w:cr") {
+                lines.push_char(' ');
+            }
+            Ok(())
+        }
+    })?;
+    lines.end(b)
 }
 
 fn scan_docx(bytes: &[u8], b: &mut Budget) -> Result<(), ScanError> {
@@ -284,7 +321,8 @@ fn scan_docx(bytes: &[u8], b: &mut Budget) -> Result<(), ScanError> {
         ));
     }
     let mut parts: Vec<(String, &str)> = vec![("word/document.xml".into(), "正文")];
-    for n in &names {
+    // Only the XML parts: beside the properties Word and python-docx save a thumbnail.
+    for n in names.iter().filter(|n| n.ends_with(".xml")) {
         let place = if n.starts_with("word/header") {
             "页眉"
         } else if n.starts_with("word/footer") {
@@ -293,41 +331,15 @@ fn scan_docx(bytes: &[u8], b: &mut Budget) -> Result<(), ScanError> {
             "脚注"
         } else if n.starts_with("word/comments") {
             "批注"
-        } else if n.starts_with("docProps/") && n.ends_with(".xml") {
-            // Properties are XML; the thumbnail Word and python-docx save beside them is not.
+        } else if n.starts_with("docProps/") {
             "文档属性"
         } else {
             continue;
         };
-        if n.ends_with(".xml") {
-            parts.push((n.clone(), place));
-        }
+        parts.push((n.clone(), place));
     }
     for (name, place) in parts {
-        let mut lines = Lines::new(place);
-        stream_part(&mut z, &name, b, |e, b| match e {
-            stream::Event::Text(t) => lines.push(t, b),
-            stream::Event::End { name } => match name {
-                "w:p" | "a:p" | "si" | "row" => lines.end(b),
-                "w:tc" => {
-                    lines.push_char('\t');
-                    Ok(())
-                }
-                // Runs and text pieces join into words; anything else ends one.
-                "w:t" | "w:r" | "t" | "r" => Ok(()),
-                _ => {
-                    lines.push_char(' ');
-                    Ok(())
-                }
-            },
-            stream::Event::Start { name, .. } => {
-                if matches!(name, "w:br" | "w:tab" | "w:cr") {
-                    lines.push_char(' ');
-                }
-                Ok(())
-            }
-        })?;
-        lines.end(b)?;
+        scan_text_part(&mut z, &name, place, b)?;
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! scan), and its findings are reported at each cell that shows it, as the reader sees them.
 
 use crate::budget::{Budget, Lines};
-use crate::{Kind, ScanError, small_part, stream, stream_part, xml};
+use crate::{Kind, ScanError, scan_text_part, small_part, stream, stream_part, xml};
 use std::collections::HashMap;
 
 /// Findings kept for the shared strings (value positions), beyond which the file is refused.
@@ -29,20 +29,12 @@ pub(crate) fn scan_xlsx(bytes: &[u8], b: &mut Budget) -> Result<(), ScanError> {
         let mut cell = CellState::default();
         stream_part(&mut z, &target, b, |e, b| cell.event(e, b, &label, &shared))?;
     }
-    for (name, place) in [
-        ("docProps/core.xml", "文档属性"),
-        ("docProps/app.xml", "文档属性"),
-        ("docProps/custom.xml", "文档属性"),
+    for name in [
+        "docProps/core.xml",
+        "docProps/app.xml",
+        "docProps/custom.xml",
     ] {
-        let mut lines = Lines::new(place);
-        stream_part(&mut z, name, b, |e, b| match e {
-            stream::Event::Text(t) => lines.push(t, b),
-            _ => {
-                lines.push_char(' ');
-                Ok(())
-            }
-        })?;
-        lines.end(b)?;
+        scan_text_part(&mut z, name, "文档属性", b)?;
     }
     Ok(())
 }
@@ -120,8 +112,8 @@ impl CellState {
                 tag,
                 empty,
             } => {
-                self.reference = attr(tag, "r").unwrap_or_default();
-                self.kind = attr(tag, "t").unwrap_or_default();
+                self.reference = xml::attr(tag, "r").unwrap_or_default().to_string();
+                self.kind = xml::attr(tag, "t").unwrap_or_default().to_string();
                 self.value.clear();
                 if empty {
                     b.cell()?;
@@ -181,12 +173,4 @@ impl CellState {
         }
         Ok(())
     }
-}
-
-/// The value of attribute `name` in a start tag's text.
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let key = format!(" {name}=\"");
-    let i = tag.find(&key)? + key.len();
-    let j = tag[i..].find('"')?;
-    Some(tag[i..i + j].to_string())
 }

@@ -44,7 +44,7 @@ pub fn unescape(s: &str) -> String {
 }
 
 /// The value of attribute `name` in a start tag's text.
-fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+pub(crate) fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     let key = format!(" {name}=\"");
     let i = tag.find(&key)? + key.len();
     let j = tag[i..].find('"')?;
