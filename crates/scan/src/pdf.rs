@@ -91,8 +91,7 @@ pub(crate) fn decoded_streams(bytes: &[u8], b: &mut Budget) -> Result<Vec<Vec<u8
             None => dict,
         };
         n += 1;
-        let decoded = decode(data, &filters(dict), b)
-            .map_err(|e| ScanError::Unreadable(format!("PDF 第 {n} 个数据流无法解码：{e}")))??;
+        let decoded = decode(data, &filters(dict), n, b)?;
         if let Some(d) = decoded
             && find(&d, b"BT").is_some()
         {
@@ -128,14 +127,15 @@ fn filters(dict: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// Decode `data` through `filters`: `Ok(Ok(Some(bytes)))` decoded, `Ok(Ok(None))` an image
-/// codec (left alone), `Err(message)` a stream that does not decode, `Ok(Err(limit))` past the
-/// budget.
+/// Decode stream number `n` (`data`) through `filters`: `Some(bytes)`, or `None` for an image
+/// codec (left alone). A stream that does not decode is unreadable; past the budget, a limit.
 fn decode(
     data: &[u8],
     filters: &[String],
+    n: usize,
     b: &mut Budget,
-) -> Result<Result<Option<Vec<u8>>, ScanError>, String> {
+) -> Result<Option<Vec<u8>>, ScanError> {
+    let broken = |e: String| ScanError::Unreadable(format!("PDF 第 {n} 个数据流无法解码：{e}"));
     let mut cur = data.to_vec();
     for f in filters {
         let room = b.room();
@@ -145,27 +145,23 @@ fn decode(
                 flate2::read::ZlibDecoder::new(&cur[..])
                     .take(room + 1)
                     .read_to_end(&mut out)
-                    .map_err(|e| format!("Flate：{e}"))?;
+                    .map_err(|e| broken(format!("Flate：{e}")))?;
                 out
             }
-            "LZWDecode" | "LZW" => lzw(&cur, room)?,
-            "ASCIIHexDecode" | "AHx" => ascii_hex(&cur)?,
-            "ASCII85Decode" | "A85" => ascii85(&cur)?,
-            "RunLengthDecode" | "RL" => run_length(&cur, room)?,
+            "LZWDecode" | "LZW" => lzw(&cur, room).map_err(broken)?,
+            "ASCIIHexDecode" | "AHx" => ascii_hex(&cur).map_err(broken)?,
+            "ASCII85Decode" | "A85" => ascii85(&cur).map_err(broken)?,
+            "RunLengthDecode" | "RL" => run_length(&cur, room).map_err(broken)?,
             // Images: nothing a text scan reads.
-            _ => return Ok(Ok(None)),
+            _ => return Ok(None),
         };
-        if let Err(limit) = b.unpack(next.len()) {
-            return Ok(Err(limit));
-        }
+        b.unpack(next.len())?;
         cur = next;
     }
-    if filters.is_empty()
-        && let Err(limit) = b.unpack(cur.len())
-    {
-        return Ok(Err(limit));
+    if filters.is_empty() {
+        b.unpack(cur.len())?;
     }
-    Ok(Ok(Some(cur)))
+    Ok(Some(cur))
 }
 
 fn lzw(data: &[u8], room: u64) -> Result<Vec<u8>, String> {
