@@ -212,26 +212,28 @@ impl Store {
                 }
                 q.fetch_all(c).await?
             });
-            let mut events: Vec<(i64, &'static str, NaiveDate, String)> = Vec::new();
+            // Kind, day and detail come from the event itself, as `insert_event` stores them.
+            let mut events: Vec<(i64, Event)> = Vec::new();
             for ((id,), a) in ids.iter().zip(chunk) {
-                let on = a.received_on;
-                events.push((*id, "received", on, event_json(&Event::Received { on })));
+                events.push((*id, Event::Received { on: a.received_on }));
                 if let Some((on, outcome)) = a.answered {
-                    let answer = Event::Answered {
-                        on,
-                        outcome: outcome.to_string(),
-                    };
-                    events.push((*id, "answered", on, event_json(&answer)));
+                    let outcome = outcome.to_string();
+                    events.push((*id, Event::Answered { on, outcome }));
                 }
             }
+            let details = events
+                .iter()
+                .map(|(_, e)| serde_json::to_string(e))
+                .collect::<std::result::Result<Vec<String>, _>>()
+                .map_err(|e| StoreError::Internal(e.to_string()))?;
             let sql = format!(
                 "INSERT INTO application_events (application_id, kind, on_date, recorded_at, actor, detail) VALUES {}",
                 values_list(&tx, events.len(), "(?, ?, ?, ?, ?, ?)")
             );
             on_tx!(&mut tx, c => {
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
-                for (id, kind, on, detail) in &events {
-                    q = q.bind(*id).bind(*kind).bind(*on).bind(now).bind(actor.name()).bind(detail);
+                for ((id, e), detail) in events.iter().zip(&details) {
+                    q = q.bind(*id).bind(e.kind()).bind(e.on()).bind(now).bind(actor.name()).bind(detail);
                 }
                 q.execute(c).await?.rows_affected()
             });
@@ -248,8 +250,4 @@ impl Store {
         tx.commit().await?;
         Ok(rows.len())
     }
-}
-
-fn event_json(e: &Event) -> String {
-    serde_json::to_string(e).unwrap_or_default()
 }
